@@ -1,0 +1,69 @@
+# Two commands bring the project up on a fresh Debian machine (see README.md):
+#   make run     set up what is missing, then serve the site on http://127.0.0.1:$(PORT)
+#   make test    the same set-up, then lint, migration check and the whole test suite
+
+# Settings may also come from a .env file (see .env.example).
+-include .env
+
+PORT ?= 8000
+PGPORT ?= 55432
+export PGPORT
+
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+STAMP := .data/stamps
+
+# Without DATABASE_URL the project runs its own PostGIS cluster under .data/.
+ifeq ($(strip $(DATABASE_URL)),)
+LOCAL_DB := yes
+export DATABASE_URL := $(shell PGPORT=$(PGPORT) scripts/localdb.sh url)
+endif
+
+.PHONY: run test setup system-packages database migrate data translations static lint \
+	db-start db-stop
+
+run: SYSTEM_PURPOSE := run
+run: setup static
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	$(VENV)/bin/gunicorn geo_directory.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4
+
+test: SYSTEM_PURPOSE := test
+test: setup lint
+	$(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/pytest
+
+setup: system-packages $(VENV)/.installed database migrate data translations
+
+system-packages:
+	@scripts/system-packages.sh $(SYSTEM_PURPOSE)
+
+$(VENV)/.installed: requirements.txt requirements-test.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-test.txt
+	touch $@
+
+database:
+ifeq ($(LOCAL_DB),yes)
+	@scripts/localdb.sh start
+endif
+
+db-start: database
+db-stop:
+	@scripts/localdb.sh stop
+
+migrate: $(VENV)/.installed database
+	$(MANAGE) migrate --no-input -v 0
+
+data: migrate
+
+translations: $(VENV)/.installed
+	$(MANAGE) compilemessages -v 0 --ignore '.venv/*'
+
+static: $(VENV)/.installed
+	$(MANAGE) collectstatic --no-input -v 0
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .

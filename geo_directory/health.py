@@ -1,0 +1,34 @@
+"""`/healthz`: is the database reachable, and is it really PostGIS?"""
+
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('server_version'), postgis_lib_version()")
+            postgresql_version, postgis_version = cursor.fetchone()
+    except DatabaseError as error:
+        # A broken connection must not stay in the pool: the next request reconnects.
+        connection.close_if_unusable_or_obsolete()
+        return JsonResponse(
+            {"status": "unavailable", "database": "unreachable", "detail": _first_line(error)},
+            status=503,
+        )
+    return JsonResponse(
+        {
+            "status": "ok",
+            "database": "ok",
+            "postgresql": postgresql_version,
+            "postgis": postgis_version,
+        }
+    )
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [error.__class__.__name__])[0]
