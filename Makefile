@@ -21,7 +21,7 @@ export DATABASE_URL := $(shell PGPORT=$(PGPORT) scripts/localdb.sh url)
 endif
 
 .PHONY: run test setup system-packages database migrate data translations static lint \
-	db-start db-stop
+	db-start db-stop bench-places
 
 run: SYSTEM_PURPOSE := run
 run: setup static
@@ -57,6 +57,7 @@ migrate: $(VENV)/.installed database
 	$(MANAGE) migrate --no-input -v 0
 
 data: migrate
+	$(MANAGE) load_admin_areas
 
 translations: $(VENV)/.installed
 	$(MANAGE) compilemessages -v 0 --ignore '.venv/*'
@@ -67,3 +68,7 @@ static: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Benchmarks (see README.md)
+bench-places: setup
+	$(PY) scripts/bench_place_search.py

@@ -2,4 +2,10 @@
 
 from rest_framework.routers import DefaultRouter
 
+from regions.views import CommuneViewSet, PlaceViewSet, ProvinceViewSet, RegionViewSet
+
 router = DefaultRouter()
+router.register("regions", RegionViewSet)
+router.register("provinces", ProvinceViewSet)
+router.register("communes", CommuneViewSet)
+router.register("places", PlaceViewSet, basename="place")

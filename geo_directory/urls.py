@@ -1,18 +1,24 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from centers import views as center_views
 
 from .api import router
 from .health import healthz
+from .problems import problem_types
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("api/v1/problems/", problem_types, name="problem-types"),
+    path("api/v1/problems/<slug:slug>", problem_types, name="problem-type"),
+    path("api/v1/", include("regions.urls")),
     path("api/v1/", include(router.urls)),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"
+    ),
 ]
 
 # Arabic, the default language, has no prefix: / is Arabic, /fr/ French, /en/ English.
@@ -21,3 +27,6 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
+
+handler404 = "geo_directory.errors.page_not_found"
+handler500 = "geo_directory.errors.server_error"

