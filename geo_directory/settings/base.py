@@ -28,12 +28,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "django.contrib.postgres",
+    "django.forms",
     "rest_framework",
     "rest_framework_gis",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "leaflet",
+    "simple_history",
     "regions",
     "centers",
 ]
@@ -48,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -69,6 +72,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets may use the project's templates (the opening hours table).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: a PostGIS URL such as postgis://user:password@host:5432/name. The default
 # reaches the project's own cluster as `scripts/localdb.sh start` runs it (socket in .data/run).
@@ -106,6 +112,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Sheets checked by a dry run wait here until staff confirm the import.
+IMPORT_UPLOAD_DIR = env.path("IMPORT_UPLOAD_DIR", default=str(BASE_DIR / ".data" / "imports"))
+# Uploads larger than this are refused before they are read (bytes); sheets are at most 5 MB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+
+# Editing history: no "revert" button, which would bypass the rules every write follows.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

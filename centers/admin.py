@@ -1,0 +1,430 @@
+"""The staff tools: edit centers on a map, each regional team limited to its regions."""
+
+import datetime
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from regions.models import Region
+
+from . import services, sheets
+from .forms import CenterAdminForm, ImportForm
+from .models import AccessibilityFeature, Category, Center, Service, StaffAssignment
+
+# Records not checked for this long are listed as needing verification.
+VERIFICATION_MAX_AGE = datetime.timedelta(days=365)
+
+
+class VerificationAgeFilter(admin.SimpleListFilter):
+    title = _("verification")
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("stale", _("Not verified for 12 months")),
+            ("recent", _("Verified in the last 12 months")),
+        ]
+
+    def queryset(self, request, queryset):
+        cutoff = timezone.localdate() - VERIFICATION_MAX_AGE
+        if self.value() == "stale":
+            return queryset.exclude(last_verified_on__gte=cutoff)
+        if self.value() == "recent":
+            return queryset.filter(last_verified_on__gte=cutoff)
+        return queryset
+
+
+class StaffRegionFilter(admin.SimpleListFilter):
+    """Offers only the regions the staff member works on."""
+
+    title = _("region")
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        regions = services.staff_regions(request.user)
+        regions = Region.objects.without_boundaries() if regions is None else regions
+        return [(region.code, f"{region.code} {region.name_fr}") for region in regions]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(region__code=self.value())
+        return queryset
+
+
+@admin.register(Center)
+class CenterAdmin(SimpleHistoryAdmin):
+    form = CenterAdminForm
+    # Web addresses typed without a scheme are taken as https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    change_form_template = "admin/centers/center/change_form.html"
+    change_list_template = "admin/centers/center/change_list.html"
+    list_display = [
+        "__str__",
+        "category",
+        "commune_name",
+        "region",
+        "status",
+        "last_verified_on",
+        "archived",
+    ]
+    list_filter = [
+        StaffRegionFilter,
+        "category",
+        "status",
+        VerificationAgeFilter,
+        "location_precision",
+        "archived",
+    ]
+    list_select_related = ["category", "commune", "region"]
+    search_fields = ["name_ar", "name_fr", "name_en", "external_ref", "commune__name_fr"]
+    readonly_fields = ["slug", "place", "public_position", "created_at", "updated_at"]
+    actions = ["archive", "restore", "export_csv", "export_xlsx"]
+    history_list_display = ["status", "archived"]
+    fieldsets = [
+        (None, {"fields": ["name_ar", "name_fr", "name_en", "slug", "category"]}),
+        (_("Status"), {"fields": ["status", "status_note", "last_verified_on", "source_urls"]}),
+        (_("Services"), {"fields": ["services", "accessibility", "capacity"]}),
+        (
+            _("Description"),
+            {
+                "fields": [
+                    "description_ar",
+                    "description_fr",
+                    "eligibility_ar",
+                    "eligibility_fr",
+                    "managing_organisation",
+                ]
+            },
+        ),
+        (
+            _("Contact and hours"),
+            {
+                "fields": [
+                    "phones",
+                    "email",
+                    "website",
+                    "opening_hours",
+                    "opening_hours_note",
+                ]
+            },
+        ),
+        (
+            _("Record"),
+            {"fields": ["external_ref", "created_at", "updated_at", "change_reason"]},
+        ),
+        (
+            _("Position"),
+            {
+                "fields": [
+                    "address_ar",
+                    "address_fr",
+                    "latitude",
+                    "longitude",
+                    "location_precision",
+                    "commune_code",
+                    "place",
+                    "public_position",
+                    "not_a_duplicate",
+                ]
+            },
+        ),
+    ]
+
+    # Scope: a regional editor reaches only the centers of their regions, everywhere.
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).in_regions_of(request.user)
+
+    def _in_scope(self, request, obj) -> bool:
+        if obj is None:
+            return True
+        regions = services.staff_regions(request.user)
+        return regions is None or obj.region in regions
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._in_scope(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._in_scope(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Records are archived, never deleted, so that nothing is lost.
+        return False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    # Writes go through the services: derived geography, privacy rule, one history record.
+
+    def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data.get("change_reason", "")
+        services_ = form.cleaned_data["services"]
+        accessibility = form.cleaned_data["accessibility"]
+        if change:
+            center = Center.objects.get(pk=obj.pk)
+            services.center_update(
+                user=request.user,
+                center=center,
+                fields=form.center_fields(),
+                position=form.position,
+                services=services_,
+                accessibility=accessibility,
+                reason=reason,
+            )
+        else:
+            center = services.center_create(
+                user=request.user,
+                fields=form.center_fields(),
+                position=form.position,
+                services=services_,
+                accessibility=accessibility,
+                reason=reason,
+            )
+        obj.pk = center.pk
+        form.instance = center
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    @admin.display(description=_("commune"), ordering="commune__name_fr")
+    def commune_name(self, center):
+        return center.commune.name_fr
+
+    @admin.display(description=_("commune, province, region"))
+    def place(self, center):
+        if not center.pk:
+            return _("Derived from the position when saved.")
+        return f"{center.commune} · {center.province} · {center.region}"
+
+    @admin.display(description=_("position shown to the public"))
+    def public_position(self, center):
+        if not center.pk:
+            return "-"
+        point = center.public_location
+        return f"{point.y:.6f}, {point.x:.6f} ({center.get_public_location_precision_display()})"
+
+    # Actions, on the changelist's (already scoped) queryset.
+
+    @admin.action(description=_("Archive the selected centers"), permissions=["change"])
+    def archive(self, request, queryset):
+        count = sum(services.center_archive(user=request.user, center=c) for c in queryset)
+        self.message_user(
+            request, ngettext("%d center archived.", "%d centers archived.", count) % count
+        )
+
+    @admin.action(description=_("Restore the selected centers"), permissions=["change"])
+    def restore(self, request, queryset):
+        count = sum(services.center_restore(user=request.user, center=c) for c in queryset)
+        self.message_user(
+            request, ngettext("%d center restored.", "%d centers restored.", count) % count
+        )
+
+    @admin.action(description=_("Export the selected centers (CSV)"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        return _download(sheets.write_csv(_rows(queryset)), "centers.csv", "text/csv")
+
+    @admin.action(description=_("Export the selected centers (XLSX)"), permissions=["view"])
+    def export_xlsx(self, request, queryset):
+        return _download(sheets.write_xlsx(_rows(queryset)), "centers.xlsx", XLSX_TYPE)
+
+    # Import: upload, dry run with a per-row report, then confirm.
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="centers_center_import",
+            ),
+            path(
+                "import/template.<str:extension>",
+                self.admin_site.admin_view(self.template_view),
+                name="centers_center_import_template",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta}
+        if request.method == "POST" and "upload_id" in request.POST:
+            return self._confirm_import(request, context)
+        form = ImportForm(request.POST or None, request.FILES or None)
+        context["form"] = form
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data["sheet"].read()
+            name = form.cleaned_data["sheet"].name
+            report = _run_import(request, data, name, form.cleaned_data["reason"], dry_run=True)
+            upload_id = _keep_upload(data, name) if not report.errors else ""
+            context.update(
+                report=report,
+                upload_id=upload_id,
+                sheet_name=name,
+                reason=form.cleaned_data["reason"],
+            )
+        context["title"] = _("Import centers")
+        return TemplateResponse(request, "admin/centers/center/import.html", context)
+
+    def _confirm_import(self, request, context):
+        data, name = _take_upload(request.POST["upload_id"])
+        report = _run_import(request, data, name, request.POST.get("reason", ""), dry_run=False)
+        if report.applied:
+            self.message_user(
+                request,
+                _(
+                    "Import of %(name)s: %(created)s created, %(updated)s updated, "
+                    "%(unchanged)s unchanged."
+                )
+                % {
+                    "name": name,
+                    "created": report.count("create"),
+                    "updated": report.count("update"),
+                    "unchanged": report.count("unchanged"),
+                },
+            )
+            return redirect(reverse("admin:centers_center_changelist"))
+        self.message_user(request, _("Nothing was imported."), messages.ERROR)
+        context.update(report=report, title=_("Import centers"), form=ImportForm())
+        return TemplateResponse(request, "admin/centers/center/import.html", context)
+
+    def template_view(self, request, extension):
+        example = [_example_row()]
+        if extension == "csv":
+            return _download(sheets.write_csv(example), "centers-template.csv", "text/csv")
+        if extension == "xlsx":
+            content = sheets.write_xlsx(example, with_column_help=True)
+            return _download(content, "centers-template.xlsx", XLSX_TYPE)
+        raise Http404
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _rows(queryset):
+    queryset = queryset.select_related("category", "commune").prefetch_related(
+        "services", "accessibility"
+    )
+    return (sheets.center_row(center) for center in queryset)
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _run_import(request, data: bytes, name: str, reason: str, *, dry_run: bool):
+    rows, errors = sheets.read_sheet(data, name)
+    return services.centers_import(
+        user=request.user,
+        rows=rows,
+        errors=errors,
+        dry_run=dry_run,
+        reason=reason or _("Import of %(name)s") % {"name": name},
+    )
+
+
+def _upload_dir() -> Path:
+    directory = Path(settings.IMPORT_UPLOAD_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def _keep_upload(data: bytes, name: str) -> str:
+    """Keeps a checked sheet until the staff member confirms the import."""
+    upload_id = uuid.uuid4().hex
+    suffix = ".xlsx" if name.lower().endswith(".xlsx") else ".csv"
+    (_upload_dir() / f"{upload_id}{suffix}").write_bytes(data)
+    return upload_id + suffix
+
+
+def _take_upload(upload_id: str) -> tuple[bytes, str]:
+    stem, _dot, suffix = upload_id.partition(".")
+    try:
+        uuid.UUID(hex=stem)
+    except ValueError:
+        raise Http404 from None
+    if suffix not in {"csv", "xlsx"}:
+        raise Http404
+    path_ = _upload_dir() / f"{stem}.{suffix}"
+    if not path_.exists():
+        raise Http404
+    data = path_.read_bytes()
+    path_.unlink()
+    return data, f"import.{suffix}"
+
+
+def _example_row() -> list[str]:
+    """One example row showing every column's format; it is not a real center."""
+    example = {
+        "external_ref": "example-1",
+        "name_ar": "مثال: احذف هذا السطر",
+        "name_fr": "EXEMPLE : supprimez cette ligne",
+        "category": "disability",
+        "services": "reception-listening;orientation",
+        "accessibility": "step-free-access",
+        "phones": "+212 5 37 00 00 00",
+        "opening_hours": "mon 08:30-12:00 14:00-16:30; tue 08:30-16:30",
+        "status": "open",
+        "latitude": "34.0209",
+        "longitude": "-6.8416",
+        "location_precision": "street",
+        "last_verified_on": "2026-01-31",
+        "archived": "no",
+    }
+    return [example.get(name, "") for name in sheets.COLUMN_NAMES]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_fr", "name_ar", "sensitive", "position"]
+
+    def save_model(self, request, obj, form, change):
+        obj.save()
+        if change and "sensitive" in form.changed_data:
+            count = services.category_update_sensitivity(category=obj, sensitive=obj.sensitive)
+            self.message_user(
+                request,
+                _("The public position of %(count)s centers follows the new setting.")
+                % {"count": count},
+            )
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Service, AccessibilityFeature)
+class TaxonomyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_fr", "name_ar", "name_en", "position"]
+
+
+class StaffAssignmentInline(admin.TabularInline):
+    model = StaffAssignment
+    extra = 1
+    verbose_name_plural = _("regions this staff member works on")
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    inlines = [StaffAssignmentInline]

@@ -1,0 +1,269 @@
+"""Staff forms: the center form with its position, and the import form."""
+
+from django import forms
+from django.contrib.postgres.forms import SimpleArrayField
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from . import hours
+from .models import Center
+from .services import ensure_region_allowed, position_resolve
+from .sheets import MAX_FILE_BYTES
+
+RANGES_PER_DAY = hours.MAX_RANGES_PER_DAY
+# Each day has two ranges of an opening and a closing time.
+_SLOTS = [
+    (day, index, end)
+    for day in hours.DAYS
+    for index in range(RANGES_PER_DAY)
+    for end in ("opens", "closes")
+]
+
+
+_SLOT_LABELS = {
+    (0, "opens"): _("%(day)s, opens"),
+    (0, "closes"): _("%(day)s, closes"),
+    (1, "opens"): _("%(day)s, opens again"),
+    (1, "closes"): _("%(day)s, closes again"),
+}
+
+
+class OpeningHoursWidget(forms.MultiWidget):
+    template_name = "centers/widgets/opening_hours.html"
+
+    def __init__(self, attrs=None):
+        widgets = [forms.TimeInput(attrs={"type": "time"}, format="%H:%M") for _slot in _SLOTS]
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        value = value or {}
+        result = []
+        for day, index, end in _SLOTS:
+            ranges = value.get(day, [])
+            time_range = ranges[index] if index < len(ranges) else None
+            result.append(time_range[0 if end == "opens" else 1] if time_range else None)
+        return result
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        subwidgets = context["widget"]["subwidgets"]
+        for subwidget, (day, index, end) in zip(subwidgets, _SLOTS, strict=True):
+            subwidget["attrs"]["aria-label"] = _SLOT_LABELS[(index, end)] % {
+                "day": hours.DAY_NAMES[day]
+            }
+        rows = []
+        for day_index, day in enumerate(hours.DAYS):
+            start = day_index * RANGES_PER_DAY * 2
+            rows.append(
+                {"day": day, "label": hours.DAY_NAMES[day], "inputs": subwidgets[start : start + 4]}
+            )
+        context["widget"]["days"] = rows
+        return context
+
+
+class OpeningHoursField(forms.MultiValueField):
+    widget = OpeningHoursWidget
+
+    def __init__(self, **kwargs):
+        fields = [forms.TimeField(required=False) for _slot in _SLOTS]
+        super().__init__(fields, require_all_fields=False, required=False, **kwargs)
+
+    def compress(self, data_list):
+        if not data_list:
+            return {}
+        stored: dict[str, list] = {}
+        values = dict(zip(_SLOTS, data_list, strict=True))
+        for day in hours.DAYS:
+            for index in range(RANGES_PER_DAY):
+                opens, closes = values[(day, index, "opens")], values[(day, index, "closes")]
+                if opens is None and closes is None:
+                    continue
+                if opens is None or closes is None:
+                    raise ValidationError(
+                        _("%(day)s: give both the opening and the closing time."),
+                        params={"day": hours.DAY_NAMES[day]},
+                    )
+                stored.setdefault(day, []).append([f"{opens:%H:%M}", f"{closes:%H:%M}"])
+        return hours.validate(stored)
+
+
+# The form's values that are fields of the center as they are.
+CENTER_FIELDS = [
+    "name_ar",
+    "name_fr",
+    "name_en",
+    "category",
+    "status",
+    "status_note",
+    "description_ar",
+    "description_fr",
+    "address_ar",
+    "address_fr",
+    "eligibility_ar",
+    "eligibility_fr",
+    "managing_organisation",
+    "capacity",
+    "phones",
+    "email",
+    "website",
+    "opening_hours",
+    "opening_hours_note",
+    "last_verified_on",
+    "source_urls",
+    "external_ref",
+]
+
+
+def _form_field(model_field, **kwargs):
+    # Web addresses typed without a scheme are taken as https.
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return model_field.formfield(**kwargs)
+
+
+class CenterAdminForm(forms.ModelForm):
+    """The center form: the position is given as latitude and longitude (the map writes
+    them), or as a commune alone; the commune, province and region follow from it."""
+
+    latitude = forms.FloatField(
+        label=_("Latitude"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        help_text=_("Decimal degrees, e.g. 34.0209 (Rabat). Between 20 and 36 in Morocco."),
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+    longitude = forms.FloatField(
+        label=_("Longitude"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        help_text=_("Decimal degrees, e.g. -6.8416 (Rabat). Between -17 and -1 in Morocco."),
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+    commune_code = forms.CharField(
+        label=_("Commune code"),
+        required=False,
+        help_text=_(
+            "Only when the exact position is unknown: the center is then placed at the "
+            "commune's reference point, as an approximate position."
+        ),
+    )
+    opening_hours = OpeningHoursField(label=_("Opening hours"))
+    source_urls = SimpleArrayField(
+        forms.URLField(max_length=500, assume_scheme="https"),
+        label=_("Sources"),
+        delimiter="\n",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Where the facts were read: one address per line."),
+    )
+    change_reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=100,
+        help_text=_("Optional; kept in the record's history."),
+    )
+    not_a_duplicate = forms.BooleanField(
+        label=_("I have checked: this is not one of the possible duplicates listed above."),
+        required=False,
+    )
+
+    # Set by the admin for each request: the staff member filling the form.
+    user = None
+
+    class Meta:
+        model = Center
+        fields = [*CENTER_FIELDS, "services", "accessibility", "location_precision"]
+        formfield_callback = _form_field
+        widgets = {
+            "services": forms.CheckboxSelectMultiple,
+            "accessibility": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.position = None
+        self.duplicates = []
+        location = self.instance.location if self.instance.pk else None
+        if location is not None:
+            self.initial.setdefault("latitude", round(location.y, 7))
+            self.initial.setdefault("longitude", round(location.x, 7))
+        self.fields["location_precision"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("name_ar") and not cleaned.get("name_fr"):
+            self.add_error("name_fr", _("Give a name in Arabic or in French."))
+        try:
+            self.position = position_resolve(
+                latitude=cleaned.get("latitude"),
+                longitude=cleaned.get("longitude"),
+                commune_code=cleaned.get("commune_code", "").strip(),
+                precision=cleaned.get("location_precision") or "",
+            )
+        except ValidationError as error:
+            self._add_position_errors(error)
+            return cleaned
+        try:
+            ensure_region_allowed(self.user, self.position.commune.province.region)
+        except PermissionDenied as error:
+            self.add_error("latitude", str(error))
+            return cleaned
+        self._check_duplicates(cleaned)
+        return cleaned
+
+    def _add_position_errors(self, error: ValidationError) -> None:
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+
+    def _check_duplicates(self, cleaned) -> None:
+        category = cleaned.get("category")
+        if category is None:
+            return
+        self.duplicates = list(
+            Center.objects.possible_duplicates(
+                category=category,
+                point=self.position.point,
+                commune=self.position.commune,
+                name_ar=cleaned.get("name_ar", ""),
+                name_fr=cleaned.get("name_fr", ""),
+            ).exclude(pk=self.instance.pk)
+        )
+        if self.duplicates and not cleaned.get("not_a_duplicate"):
+            names = "; ".join(f"{c} ({c.commune.name_fr})" for c in self.duplicates)
+            self.add_error(
+                "not_a_duplicate",
+                _(
+                    "Possible duplicate: %(names)s. Open it to check, or tick the box to "
+                    "save anyway."
+                )
+                % {"names": names},
+            )
+
+    def center_fields(self) -> dict:
+        """The cleaned values that are fields of the center itself."""
+        return {name: self.cleaned_data[name] for name in CENTER_FIELDS}
+
+
+class ImportForm(forms.Form):
+    sheet = forms.FileField(
+        label=_("Sheet (CSV or XLSX)"),
+        help_text=_("At most 5 MB. Download the template to see the columns."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=100,
+        help_text=_("Kept in the history of every center the import changes."),
+    )
+
+    def clean_sheet(self):
+        sheet = self.cleaned_data["sheet"]
+        if sheet.size > MAX_FILE_BYTES:
+            raise ValidationError(_("The file is larger than 5 MB."))
+        if not sheet.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError(_("Give a .csv or .xlsx file."))
+        return sheet

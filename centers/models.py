@@ -1,0 +1,319 @@
+"""Social centers and their taxonomies.
+
+Positions are `PointField(geography=True, srid=4326)`: distances are in metres on the
+WGS84 spheroid. GEOS points are Point(x=longitude, y=latitude).
+"""
+
+import datetime
+from typing import Self
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.contrib.gis.db.models.functions import Distance, GeometryDistance
+from django.contrib.gis.geos import Point
+from django.contrib.gis.measure import D
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db.models import Q, Value
+from django.db.models.functions import Concat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from regions.models import Commune, Province, Region, SearchNormalize
+
+# Two centers of the same category closer than this may be the same place.
+DUPLICATE_RADIUS_M = 100
+
+
+class CodeManager(models.Manager):
+    """Fixtures name taxonomy entries by code, so that loading them again updates them."""
+
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Taxonomy(models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_ar = models.CharField(_("name in Arabic"), max_length=200)
+    name_fr = models.CharField(_("name in French"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position in lists"), default=0)
+
+    objects = CodeManager()
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        return self.name_fr
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class Category(Taxonomy):
+    description_ar = models.TextField(_("who it is for (Arabic)"))
+    description_fr = models.TextField(_("who it is for (French)"))
+    description_en = models.TextField(_("who it is for (English)"))
+    icon = models.SlugField(
+        _("icon"), max_length=40, help_text=_("Name of an icon in static/icons/.")
+    )
+    color = models.CharField(
+        _("colour"), max_length=7, help_text=_("Hexadecimal colour of its markers, e.g. #005a8c.")
+    )
+    sensitive = models.BooleanField(
+        _("sensitive"),
+        default=False,
+        help_text=_(
+            "Centers of a sensitive category are shown to the public at their commune's "
+            "reference point only: their exact position never leaves the staff tools."
+        ),
+    )
+
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+
+class Service(Taxonomy):
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+
+
+class AccessibilityFeature(Taxonomy):
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("accessibility feature")
+        verbose_name_plural = _("accessibility features")
+
+
+class CenterQuerySet(models.QuerySet):
+    def published(self) -> Self:
+        """What the public directory shows: every record that is not archived."""
+        return self.filter(archived=False)
+
+    def of_category(self, *categories) -> Self:
+        return self.filter(category__in=categories)
+
+    def in_region(self, region: Region) -> Self:
+        return self.filter(region=region)
+
+    def in_province(self, province: Province) -> Self:
+        return self.filter(province=province)
+
+    def in_commune(self, commune: Commune) -> Self:
+        return self.filter(commune=commune)
+
+    def in_regions_of(self, user) -> Self:
+        """The centers a staff member may see and edit: all for national
+        administrators, those of their assigned regions for regional editors."""
+        if user.has_perm("centers.manage_all_regions"):
+            return self
+        return self.filter(region__in=Region.objects.filter(staff_assignments__user=user))
+
+    def nearest(self, point: Point, k: int) -> Self:
+        """The k centers whose public position is closest to the point, nearest first,
+        each with `distance_m`, the geodesic distance in metres.
+
+        Ordering by `<->` lets the spatial index find them without reading the table."""
+        return self.annotate(distance_m=Distance("public_location", point)).order_by(
+            GeometryDistance("public_location", point)
+        )[:k]
+
+    def possible_duplicates(
+        self, *, category: "Category", point: Point, commune: Commune, name_ar: str, name_fr: str
+    ) -> Self:
+        """Centers that may be the same place: of the same category within 100 m, or
+        with the same name (normalised as in search) in the same commune."""
+        same_place = Q(category=category, location__dwithin=(point, D(m=DUPLICATE_RADIUS_M)))
+        same_name = Q()
+        for name in filter(None, (name_ar, name_fr)):
+            term = SearchNormalize(Value(name))
+            same_name |= Q(normal_name_ar=term) | Q(normal_name_fr=term)
+        if same_name:
+            same_place |= Q(commune=commune) & same_name
+        return (
+            self.annotate(
+                normal_name_ar=SearchNormalize("name_ar"), normal_name_fr=SearchNormalize("name_fr")
+            )
+            .filter(same_place)
+            .select_related("commune")
+        )
+
+    def within(self, point: Point, km: float) -> Self:
+        """Centers whose public position is at most `km` kilometres from the point."""
+        return self.filter(public_location__dwithin=(point, D(km=km)))
+
+
+# Records who changed what and when; services write one record per change through it.
+center_history = HistoricalRecords(
+    m2m_fields=["services", "accessibility"],
+    excluded_fields=["search_text", "updated_at"],
+)
+
+
+class Center(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        TEMPORARILY_CLOSED = "temporarily_closed", _("temporarily closed")
+        PLANNED = "planned", _("planned")
+        CLOSED = "closed", _("closed")
+
+    class Precision(models.TextChoices):
+        EXACT = "exact", _("exact")
+        STREET = "street", _("street")
+        COMMUNE = "commune", _("commune (approximate)")
+
+    name_ar = models.CharField(_("name in Arabic"), max_length=300, blank=True)
+    name_fr = models.CharField(_("name in French"), max_length=300, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=300, blank=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="centers", verbose_name=_("category")
+    )
+    services = models.ManyToManyField(Service, blank=True, verbose_name=_("services"))
+    accessibility = models.ManyToManyField(
+        AccessibilityFeature, blank=True, verbose_name=_("accessibility")
+    )
+    description_ar = models.TextField(_("description (Arabic)"), blank=True)
+    description_fr = models.TextField(_("description (French)"), blank=True)
+    address_ar = models.TextField(_("address (Arabic)"), blank=True)
+    address_fr = models.TextField(_("address (French)"), blank=True)
+    eligibility_ar = models.TextField(_("who may come, what to bring (Arabic)"), blank=True)
+    eligibility_fr = models.TextField(_("who may come, what to bring (French)"), blank=True)
+    managing_organisation = models.CharField(_("managing organisation"), max_length=300, blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    phones = ArrayField(
+        models.CharField(max_length=30), verbose_name=_("phone numbers"), default=list, blank=True
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    # {"mon": [["08:30", "12:00"], ["14:00", "16:30"]], ...}: see centers/hours.py.
+    opening_hours = models.JSONField(_("opening hours"), default=dict, blank=True)
+    opening_hours_note = models.TextField(
+        _("opening hours note"), blank=True, help_text=_("Ramadan hours, holidays…")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    status_note = models.CharField(_("status note"), max_length=300, blank=True)
+
+    location = models.PointField(_("position"), geography=True, srid=4326)
+    location_precision = models.CharField(
+        _("precision of the position"), max_length=8, choices=Precision.choices
+    )
+    # What the public sees: the exact position, or the commune's reference point for a
+    # sensitive category (see centers/privacy.py). Derived when the center is written.
+    public_location = models.PointField(geography=True, srid=4326, editable=False)
+    public_location_precision = models.CharField(
+        max_length=8, choices=Precision.choices, editable=False
+    )
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="centers", editable=False
+    )
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="centers", editable=False
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="centers", editable=False
+    )
+
+    last_verified_on = models.DateField(_("last verified on"), null=True, blank=True)
+    source_urls = ArrayField(
+        models.URLField(max_length=500),
+        verbose_name=_("sources"),
+        default=list,
+        blank=True,
+        help_text=_("Where the facts were read: one address per line."),
+    )
+    external_ref = models.CharField(
+        _("external reference"),
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Identifier in an imported sheet; unique."),
+    )
+    is_synthetic = models.BooleanField(
+        default=False, editable=False, help_text="Generated for benchmarks; never real."
+    )
+    archived = models.BooleanField(_("archived"), default=False)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    search_text = models.GeneratedField(
+        expression=SearchNormalize(
+            Concat(
+                "name_ar",
+                Value(" "),
+                "name_fr",
+                Value(" "),
+                "name_en",
+                Value(" "),
+                "address_ar",
+                Value(" "),
+                "address_fr",
+                Value(" "),
+                "managing_organisation",
+                output_field=models.TextField(),
+            )
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+
+    history = center_history
+    objects = CenterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("center")
+        verbose_name_plural = _("centers")
+        ordering = ["region__code", "name_fr", "name_ar"]
+        permissions = [
+            ("manage_all_regions", _("Can manage the centers of every region")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name_ar="") | ~Q(name_fr=""), name="center_has_a_name"
+            ),
+        ]
+        indexes = [
+            GinIndex(fields=["search_text"], opclasses=["gin_trgm_ops"], name="center_search"),
+            models.Index(fields=["category", "status"], name="center_category_status"),
+        ]
+
+    def __str__(self):
+        return self.name_fr or self.name_ar
+
+    @property
+    def is_verified_recently(self) -> bool:
+        if self.last_verified_on is None:
+            return False
+        return timezone.localdate() - self.last_verified_on <= datetime.timedelta(days=365)
+
+
+class StaffAssignment(models.Model):
+    """A regional editor works on the centers of the regions they are assigned to."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="region_assignments",
+        verbose_name=_("staff member"),
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="staff_assignments", verbose_name=_("region")
+    )
+
+    class Meta:
+        verbose_name = _("regional assignment")
+        verbose_name_plural = _("regional assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "region"], name="one_assignment_per_region")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.region}"
