@@ -204,12 +204,15 @@ class Center(models.Model):
     location_precision = models.CharField(
         _("precision of the position"), max_length=8, choices=Precision.choices
     )
-    # What the public sees: the exact position, or the commune's reference point for a
-    # sensitive category (see centers/privacy.py). Derived when the center is written.
+    # What the public may know of where the center is: its position and address, or for
+    # a sensitive category its commune's reference point and no address (see
+    # centers/privacy.py). Derived when the center is written.
     public_location = models.PointField(geography=True, srid=4326, editable=False)
     public_location_precision = models.CharField(
         max_length=8, choices=Precision.choices, editable=False
     )
+    public_address_ar = models.TextField(blank=True, editable=False)
+    public_address_fr = models.TextField(blank=True, editable=False)
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, related_name="centers", editable=False
     )
@@ -253,9 +256,9 @@ class Center(models.Model):
                 Value(" "),
                 "name_en",
                 Value(" "),
-                "address_ar",
+                "public_address_ar",
                 Value(" "),
-                "address_fr",
+                "public_address_fr",
                 Value(" "),
                 "managing_organisation",
                 output_field=models.TextField(),

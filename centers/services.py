@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from regions.models import Commune, Region
 
 from .models import AccessibilityFeature, Category, Center, Service, center_history
-from .privacy import public_position
+from .privacy import PUBLIC_FIELDS, apply_privacy_rule
 from .sheets import SheetError, SheetRow
 
 # Sheet columns that are fields of the center as they are (the others give its position,
@@ -218,17 +218,11 @@ def category_update_sensitivity(*, category: Category, sensitive: bool) -> int:
     centers; returns how many centers were re-placed."""
     category.sensitive = sensitive
     category.save(update_fields=["sensitive"])
-    centers = Center.objects.filter(category=category).select_related("commune")
+    centers = list(Center.objects.filter(category=category).select_related("commune"))
     for center in centers:
-        center.public_location, center.public_location_precision = public_position(
-            sensitive=sensitive,
-            location=center.location,
-            precision=center.location_precision,
-            commune=center.commune,
-        )
-    Center.objects.bulk_update(
-        centers, ["public_location", "public_location_precision"], batch_size=500
-    )
+        center.category = category
+        apply_privacy_rule(center)
+    Center.objects.bulk_update(centers, PUBLIC_FIELDS, batch_size=500)
     return len(centers)
 
 
@@ -269,12 +263,7 @@ def _place(center: Center, position: Position) -> None:
     center.commune = commune
     center.province = commune.province
     center.region = commune.province.region
-    center.public_location, center.public_location_precision = public_position(
-        sensitive=center.category.sensitive,
-        location=position.point,
-        precision=position.precision,
-        commune=commune,
-    )
+    apply_privacy_rule(center)
 
 
 def _save_with_history(

@@ -108,7 +108,7 @@ def _insert(batch: list[tuple[int, int]], offset: int, categories, seed: int) ->
                 eligibility_ar, eligibility_fr, managing_organisation, capacity,
                 phones, email, website, opening_hours, opening_hours_note,
                 status, status_note, location, location_precision,
-                public_location, public_location_precision,
+                public_location, public_location_precision, public_address_ar, public_address_fr,
                 commune_id, province_id, region_id, last_verified_on, source_urls,
                 external_ref, is_synthetic, archived, archived_at, created_at, updated_at
             )
@@ -119,7 +119,7 @@ def _insert(batch: list[tuple[int, int]], offset: int, categories, seed: int) ->
                    CASE WHEN category_id = ANY(%(sensitive)s::bigint[])
                         THEN reference_point ELSE point END::geography,
                    CASE WHEN category_id = ANY(%(sensitive)s::bigint[])
-                        THEN 'commune' ELSE 'exact' END,
+                        THEN 'commune' ELSE 'exact' END, '', '',
                    commune_id, province_id, region_id, NULL, '{}',
                    'synthetic-' || n, TRUE, FALSE, NULL, now(), now()
               FROM categorised

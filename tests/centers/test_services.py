@@ -204,3 +204,17 @@ def test_within_keeps_the_centers_inside_the_radius():
 
     assert [c.name_fr for c in Center.objects.within(here, km=25)] == ["Rabat"]
     assert Center.objects.within(here, km=300).count() == 2
+
+
+def test_sensitive_center_address_is_not_public_nor_searchable():
+    women = CategoryFactory(code="women", sensitive=True)
+    center = make_center(
+        at=MARRAKECH_JEMAA_EL_FNA, category=women, address_fr="12 rue des Orangers"
+    )
+    ordinary = make_center(at=RABAT_HASSAN_TOWER, address_fr="5 avenue Hassan II")
+
+    assert (center.public_address_ar, center.public_address_fr) == ("", "")
+    assert ordinary.public_address_fr == "5 avenue Hassan II"
+    center.refresh_from_db()
+    assert "orangers" not in center.search_text
+    assert "hassan" in Center.objects.get(pk=ordinary.pk).search_text
