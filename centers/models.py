@@ -115,12 +115,15 @@ class CenterQuerySet(models.QuerySet):
 
     def nearest(self, point: Point, k: int) -> Self:
         """The k centers whose public position is closest to the point, nearest first,
-        each with `distance_m`, the geodesic distance in metres.
+        each with `distance_m`, the geodesic distance in metres."""
+        return self.nearest_order(point)[:k]
 
-        Ordering by `<->` lets the spatial index find them without reading the table."""
+    def nearest_order(self, point: Point) -> Self:
+        """All of them, nearest first, with `distance_m`. Ordering by `<->` lets the
+        spatial index find the first ones without reading the table."""
         return self.annotate(distance_m=Distance("public_location", point)).order_by(
             GeometryDistance("public_location", point)
-        )[:k]
+        )
 
     def possible_duplicates(
         self, *, category: "Category", point: Point, commune: Commune, name_ar: str, name_fr: str

@@ -1,5 +1,252 @@
+import csv
+import datetime
+import json
+
+from django.contrib.gis.db.models.functions import Distance
+from django.db.models import F, FloatField, Func, IntegerField, Max
+from django.db.models.functions import Cast, Round
+from django.http import StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import viewsets
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from geo_directory.renderers import CSVRenderer, GeoJSONRenderer, PrerenderedJSONRenderer
+
+from .filters import CenterSearch, CenterSearchParameters
+from .models import Center
+from .serializers import (
+    CSV_COLUMNS,
+    CenterDetailSerializer,
+    CenterPageSerializer,
+    geojson_feature,
+    list_item_json,
+)
 
 
 def home(request):
     return render(request, "home.html")
+
+
+PARAMETER_EXAMPLES = {
+    "lat": "34.0209",
+    "lon": "-6.8416",
+    "radius_km": "25",
+    "limit": "10",
+    "offset": "20",
+    "category": "disability,women",
+    "service": "legal-aid",
+    "accessibility": "step-free-access",
+    "status": "open",
+    "region": "04",
+    "province": "04.421",
+    "commune": "04.421.01.0",
+    "bbox": "-7.0,33.9,-6.7,34.1",
+    "q": "تطوان",
+    "modified_since": "2026-01-01T00:00:00Z",
+}
+
+
+def _documented_parameters():
+    parameters = []
+    for name, field in CenterSearchParameters().fields.items():
+        parameters.append(
+            OpenApiParameter(
+                name,
+                OpenApiTypes.NUMBER if name in {"lat", "lon", "radius_km"} else OpenApiTypes.STR,
+                description=str(field.help_text),
+                examples=[OpenApiExample(name, value=PARAMETER_EXAMPLES[name])],
+            )
+        )
+    parameters.append(
+        OpenApiParameter(
+            "format",
+            OpenApiTypes.STR,
+            enum=["json", "geojson", "csv"],
+            description="json (default, paginated), geojson (an RFC 7946 FeatureCollection) "
+            "or csv (streamed; every matching center, or the `limit` nearest with lat/lon).",
+        )
+    )
+    return parameters
+
+
+class PublicLatitude(Func):
+    template = "ST_Y(%(expressions)s::geometry)"
+    output_field = FloatField()
+
+
+class PublicLongitude(Func):
+    template = "ST_X(%(expressions)s::geometry)"
+    output_field = FloatField()
+
+
+class CenterViewSet(viewsets.ReadOnlyModelViewSet):
+    """Social centers: nearest first, within a radius, by region, category, service or
+    text; in JSON, GeoJSON or CSV. Positions of sensitive categories are their commune's
+    reference point."""
+
+    lookup_field = "slug"
+    lookup_value_regex = r"[^/]+"
+    renderer_classes = [PrerenderedJSONRenderer, GeoJSONRenderer, CSVRenderer]
+    serializer_class = CenterDetailSerializer
+
+    def get_queryset(self):
+        return (
+            Center.objects.published()
+            .select_related("category", "region", "province", "commune")
+            .prefetch_related("services", "accessibility")
+        )
+
+    @extend_schema(
+        parameters=_documented_parameters(),
+        responses={
+            (200, "application/json"): CenterPageSerializer,
+            (200, "application/geo+json"): OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="RFC 7946 FeatureCollection; each feature's properties are the "
+                "list item's fields; `count`, `next`, `previous` and `beyond_radius` are "
+                "members of the collection.",
+            ),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV, streamed."),
+            400: OpenApiResponse(description="A parameter was refused (problem document)."),
+        },
+    )
+    def list(self, request, *args, **kwargs):
+        parameters = CenterSearchParameters(data=request.query_params)
+        parameters.is_valid(raise_exception=True)
+        search = CenterSearch(parameters.validated_data)
+        response_format = request.accepted_renderer.format
+        if response_format == "csv":
+            return self._csv(search)
+        page, beyond_radius, count = self._page(search)
+        build = geojson_feature if response_format == "geojson" else list_item_json
+        items = list(
+            page.annotate(item=build(search.point, beyond_radius=beyond_radius)).values_list(
+                "item", flat=True
+            )
+        )
+        envelope = {
+            "count": count,
+            "next": self._link(search, search.offset + search.limit)
+            if _has_more(items, search, count)
+            else None,
+            "previous": self._link(search, max(search.offset - search.limit, 0))
+            if search.offset
+            else None,
+        }
+        if beyond_radius:
+            envelope["beyond_radius"] = True
+            envelope["detail"] = _(
+                "No center within %(radius)s km: the nearest ones beyond are listed."
+            ) % {"radius": f"{search.radius_km:g}"}
+        body = _envelope(envelope, items, geojson=response_format == "geojson")
+        response = Response(body)
+        response["Last-Modified"] = http_date(_last_change().timestamp())
+        return response
+
+    def _page(self, search: CenterSearch):
+        """The page of centers, whether it lies beyond the radius, and the count."""
+        centers = search.filtered()
+        window = slice(search.offset, search.offset + search.limit)
+        if search.point is None:
+            return search.ordered(centers)[window], False, centers.count()
+        if search.radius_km is None:
+            # Nearest first without a bound: counting would read the whole table.
+            return search.ordered(centers)[window], False, None
+        within = centers.within(search.point, search.radius_km)
+        count = within.count()
+        if count == 0 and search.offset == 0:
+            return search.ordered(centers)[window], True, 0
+        return search.ordered(within)[window], False, count
+
+    def _link(self, search: CenterSearch, offset: int) -> str:
+        url = self.request.build_absolute_uri()
+        return (
+            replace_query_param(url, "offset", offset)
+            if offset
+            else remove_query_param(url, "offset")
+        )
+
+    def _csv(self, search: CenterSearch) -> StreamingHttpResponse:
+        columns = list(CSV_COLUMNS)
+        centers = search.ordered(search.filtered()).annotate(
+            public_latitude=PublicLatitude(F("public_location")),
+            public_longitude=PublicLongitude(F("public_location")),
+        )
+        if search.point is not None:
+            centers = centers.annotate(
+                distance=Cast(Round(Distance("public_location", search.point)), IntegerField())
+            )[: search.limit]
+            columns.append(("distance_m", "distance"))
+        rows = centers.values_list(*(column for _header, column in columns))
+        writer = csv.writer(_Echo())
+
+        def lines():
+            yield "\ufeff" + writer.writerow([header for header, _column in columns])
+            for row in rows.iterator(chunk_size=2000):
+                yield writer.writerow(_csv_cells(row))
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="centers.csv"'
+        response["Last-Modified"] = http_date(_last_change().timestamp())
+        return response
+
+    @extend_schema(
+        responses={
+            200: CenterDetailSerializer,
+            404: OpenApiResponse(description="No such center, or archived."),
+        }
+    )
+    def retrieve(self, request, *args, **kwargs):
+        center = self.get_object()
+        response = Response(self.get_serializer(center).data)
+        response["Last-Modified"] = http_date(center.updated_at.timestamp())
+        return response
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming csv.writer."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_cells(row) -> list:
+    cells = []
+    for value in row:
+        if isinstance(value, float):
+            value = f"{value:.6f}"
+        elif hasattr(value, "isoformat"):
+            value = value.isoformat()
+        elif isinstance(value, bool):
+            value = "yes" if value else "no"
+        cells.append(value)
+    return cells
+
+
+def _has_more(items: list, search: CenterSearch, count: int | None) -> bool:
+    if count is None:
+        return len(items) == search.limit
+    return search.offset + len(items) < count
+
+
+def _envelope(envelope: dict, items: list[str], *, geojson: bool) -> str:
+    """The response around the database-built items; items are joined, not re-parsed."""
+    head = json.dumps(
+        {"type": "FeatureCollection", **envelope} if geojson else envelope, ensure_ascii=False
+    )
+    key = "features" if geojson else "results"
+    return f'{head[:-1]}, "{key}": [{",".join(items)}]}}'
+
+
+def _last_change():
+    """When anything in the directory last changed: the Last-Modified of every list."""
+    return Center.objects.aggregate(last=Max("updated_at"))["last"] or _EPOCH
+
+
+# Last-Modified of an empty directory.
+_EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)

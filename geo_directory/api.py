@@ -2,9 +2,11 @@
 
 from rest_framework.routers import DefaultRouter
 
+from centers.views import CenterViewSet
 from regions.views import CommuneViewSet, PlaceViewSet, ProvinceViewSet, RegionViewSet
 
 router = DefaultRouter()
+router.register("centers", CenterViewSet, basename="center")
 router.register("regions", RegionViewSet)
 router.register("provinces", ProvinceViewSet)
 router.register("communes", CommuneViewSet)

@@ -36,13 +36,16 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "leaflet",
     "simple_history",
+    "corsheaders",
     "regions",
     "centers",
+    "partners",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "geo_directory.middleware.ApiLanguageMiddleware",
@@ -52,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # ETag from the content, and 304 for If-None-Match / If-Modified-Since.
+    "django.middleware.http.ConditionalGetMiddleware",
 ]
 
 ROOT_URLCONF = "geo_directory.urls"
@@ -126,9 +131,36 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["partners.authentication.ApiKeyAuthentication"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "partners.throttling.AnonymousRateThrottle",
+        "partners.throttling.ApiKeyRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"anonymous": env("API_ANONYMOUS_RATE", default="120/minute")},
+    # Clients' addresses: the number of proxies in front of the app that append to
+    # X-Forwarded-For (0: the connection's address).
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
     "UNAUTHENTICATED_USER": None,
     "EXCEPTION_HANDLER": "geo_directory.problems.problem_exception_handler",
 }
+
+# Request counts for the API quotas. A cache shared by the app's processes (for example
+# CACHE_URL=dbcache://api_cache, after `manage.py createcachetable`) makes quotas exact
+# across workers; the default, per process, counts each worker separately.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+# The API is public and read-only: any site may read it from a browser.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "accept-language",
+    "if-none-match",
+    "if-modified-since",
+    "x-api-key",
+]
+CORS_EXPOSE_HEADERS = ["etag", "last-modified", "retry-after"]
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Social centers of Morocco",

@@ -5,6 +5,7 @@ through any admin path; a national administrator reaches both."""
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from centers.models import Center
 
@@ -19,17 +20,24 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = reverse("admin:centers_center_changelist")
-ADD = reverse("admin:centers_center_add")
-IMPORT = reverse("admin:centers_center_import")
+
+def admin_url(name: str, *args, language: str = "en") -> str:
+    """The admin in English, whose messages these tests read (Arabic is the default)."""
+    with translation.override(language):
+        return reverse(f"admin:centers_center_{name}", args=args)
+
+
+CHANGELIST = admin_url("changelist")
+ADD = admin_url("add")
+IMPORT = admin_url("import")
 
 
 def change_url(center):
-    return reverse("admin:centers_center_change", args=[center.pk])
+    return admin_url("change", center.pk)
 
 
 def history_url(center):
-    return reverse("admin:centers_center_history", args=[center.pk])
+    return admin_url("history", center.pk)
 
 
 @pytest.fixture
@@ -192,9 +200,7 @@ def test_same_name_in_the_same_commune_is_a_possible_duplicate(
 def test_nobody_can_delete_a_center(client, national_admin, rabat_center):
     client.force_login(national_admin)
 
-    response = client.post(
-        reverse("admin:centers_center_delete", args=[rabat_center.pk]), {"post": "yes"}
-    )
+    response = client.post(admin_url("delete", rabat_center.pk), {"post": "yes"})
 
     assert response.status_code == 403
     assert Center.objects.filter(pk=rabat_center.pk).exists()
@@ -363,3 +369,16 @@ def test_regional_editor_import_cannot_touch_another_region(
     assert page.count("You may only work on centers of your regions") == 2
     assert 'name="upload_id"' not in page
     assert not Center.objects.filter(name_fr__in=["Nouveau à Marrakech", "Renommé"]).exists()
+
+
+def test_the_arabic_admin_explains_refusals_in_arabic(client, national_admin, category):
+    client.force_login(national_admin)
+
+    response = client.post(
+        admin_url("add", language="ar"),
+        form_data(category=category.pk, latitude=40.4168, longitude=-3.7038),
+    )
+
+    page = response.content.decode()
+    assert '<html lang="ar" dir="rtl">' in page
+    assert "خارج المغرب" in page

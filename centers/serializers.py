@@ -1,0 +1,255 @@
+"""What the public API says about centers.
+
+Lists are built by the database: each center becomes one JSON text (`json_build_object`),
+and Python only joins them, so that a page of a hundred centers costs no more Python than
+a page of ten. The serializers below describe the same shapes for the OpenAPI schema (a
+test checks that they agree), and serialize a single center for its detail page.
+
+Every position is the public one (centers/privacy.py).
+"""
+
+from django.contrib.gis.db.models.functions import AsGeoJSON, Distance
+from django.db.models import (
+    BooleanField,
+    F,
+    Func,
+    IntegerField,
+    JSONField,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast, Round
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from regions.serializers import PointField
+
+from .models import Category, Center
+
+
+class JSONBuildObject(Func):
+    """json_build_object(key, value, …): keys keep the order they are given in."""
+
+    function = "json_build_object"
+    output_field = JSONField()
+
+    def __init__(self, **fields):
+        arguments = []
+        for key, value in fields.items():
+            arguments += [Value(key), F(value) if isinstance(value, str) else value]
+        super().__init__(*arguments)
+
+
+def _public_point():
+    # 6 decimals of a degree: about 10 cm.
+    return Cast(AsGeoJSON("public_location", precision=6), JSONField())
+
+
+def _properties(point, beyond_radius: bool) -> dict:
+    properties = {
+        "slug": "slug",
+        "name_ar": "name_ar",
+        "name_fr": "name_fr",
+        "name_en": "name_en",
+        "category": "category__code",
+        "status": "status",
+        "location_precision": "public_location_precision",
+        "region": "region__code",
+        "province": "province__code",
+        "commune": "commune__code",
+        "commune_name_ar": "commune__name_ar",
+        "commune_name_fr": "commune__name_fr",
+        "phones": "phones",
+        "updated_at": "updated_at",
+        "archived": "archived",
+    }
+    if point is not None:
+        # Geodesic distance to the public position, rounded to the metre.
+        properties["distance_m"] = Cast(
+            Round(Distance("public_location", point)), output_field=IntegerField()
+        )
+        properties["beyond_radius"] = Value(beyond_radius, output_field=BooleanField())
+    return properties
+
+
+def list_item_json(point=None, *, beyond_radius: bool = False):
+    """One center of a JSON list, as JSON text."""
+    fields = JSONBuildObject(id="id", location=_public_point(), **_properties(point, beyond_radius))
+    return Cast(fields, TextField())
+
+
+def geojson_feature(point=None, *, beyond_radius: bool = False):
+    """One center as an RFC 7946 Feature, as JSON text."""
+    feature = JSONBuildObject(
+        type=Value("Feature"),
+        id="id",
+        geometry=_public_point(),
+        properties=JSONBuildObject(**_properties(point, beyond_radius)),
+    )
+    return Cast(feature, TextField())
+
+
+# CSV columns: (header, field or expression).
+CSV_COLUMNS = [
+    ("slug", "slug"),
+    ("name_ar", "name_ar"),
+    ("name_fr", "name_fr"),
+    ("name_en", "name_en"),
+    ("category", "category__code"),
+    ("status", "status"),
+    ("latitude", "public_latitude"),
+    ("longitude", "public_longitude"),
+    ("location_precision", "public_location_precision"),
+    ("region", "region__code"),
+    ("province", "province__code"),
+    ("commune", "commune__code"),
+    ("commune_name_fr", "commune__name_fr"),
+    ("updated_at", "updated_at"),
+    ("archived", "archived"),
+]
+
+
+# Documentation of the list shapes (the database builds them).
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "GeoJSON Point [longitude, latitude], WGS84, 6 decimals. For a "
+        "sensitive category: the commune's reference point.",
+        "example": {"type": "Point", "coordinates": [-6.8326, 33.9716]},
+    }
+)
+class PublicPointField(PointField):
+    pass
+
+
+class CenterListItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    location = PublicPointField()
+    slug = serializers.CharField()
+    name_ar = serializers.CharField()
+    name_fr = serializers.CharField()
+    name_en = serializers.CharField()
+    category = serializers.CharField(help_text="Category code.")
+    status = serializers.ChoiceField(choices=Center.Status.choices)
+    location_precision = serializers.ChoiceField(
+        choices=Center.Precision.choices,
+        help_text="How precise `location` is: `commune` means an approximate position.",
+    )
+    region = serializers.CharField(help_text="Official region code.")
+    province = serializers.CharField(help_text="Official province code.")
+    commune = serializers.CharField(help_text="Official commune code.")
+    commune_name_ar = serializers.CharField()
+    commune_name_fr = serializers.CharField()
+    phones = serializers.ListField(child=serializers.CharField())
+    updated_at = serializers.DateTimeField()
+    archived = serializers.BooleanField(
+        help_text="True for a record taken out of the directory (a tombstone, listed only "
+        "with modified_since)."
+    )
+    distance_m = serializers.IntegerField(
+        required=False, help_text="Geodesic distance in metres (only with lat and lon)."
+    )
+    beyond_radius = serializers.BooleanField(
+        required=False,
+        help_text="True when no center lies within radius_km and this one is the nearest "
+        "beyond it.",
+    )
+
+
+class CenterPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(
+        allow_null=True,
+        help_text="Number of matching centers; null for a nearest-first search without "
+        "radius, which has no bound.",
+    )
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    beyond_radius = serializers.BooleanField(
+        required=False, help_text="True when nothing lies within radius_km."
+    )
+    detail = serializers.CharField(required=False)
+    results = CenterListItemSerializer(many=True)
+
+
+# A single center, serialized in Python.
+
+
+class TaxonomySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name_ar = serializers.CharField()
+    name_fr = serializers.CharField()
+    name_en = serializers.CharField()
+
+
+class CategorySerializer(TaxonomySerializer):
+    description_ar = serializers.CharField()
+    description_fr = serializers.CharField()
+    description_en = serializers.CharField()
+    icon = serializers.CharField()
+    color = serializers.CharField()
+    sensitive = serializers.BooleanField()
+
+    class Meta:
+        model = Category
+
+
+class AreaSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name_ar = serializers.CharField()
+    name_fr = serializers.CharField()
+
+
+class CenterDetailSerializer(serializers.ModelSerializer):
+    category = CategorySerializer()
+    services = TaxonomySerializer(many=True)
+    accessibility = TaxonomySerializer(many=True)
+    address_ar = serializers.CharField(source="public_address_ar")
+    address_fr = serializers.CharField(source="public_address_fr")
+    location = PublicPointField(source="public_location")
+    location_precision = serializers.ChoiceField(
+        source="public_location_precision", choices=Center.Precision.choices
+    )
+    region = AreaSerializer()
+    province = AreaSerializer()
+    commune = AreaSerializer()
+    opening_hours = serializers.JSONField(
+        help_text='Weekly hours, e.g. {"mon": [["08:30", "12:00"], ["14:00", "16:30"]]}; '
+        "days mon…sun, at most two ranges a day, local time (Africa/Casablanca)."
+    )
+
+    class Meta:
+        model = Center
+        fields = [
+            "slug",
+            "name_ar",
+            "name_fr",
+            "name_en",
+            "category",
+            "services",
+            "accessibility",
+            "description_ar",
+            "description_fr",
+            "address_ar",
+            "address_fr",
+            "eligibility_ar",
+            "eligibility_fr",
+            "managing_organisation",
+            "capacity",
+            "phones",
+            "email",
+            "website",
+            "opening_hours",
+            "opening_hours_note",
+            "status",
+            "status_note",
+            "location",
+            "location_precision",
+            "region",
+            "province",
+            "commune",
+            "last_verified_on",
+            "source_urls",
+            "updated_at",
+        ]
