@@ -21,7 +21,7 @@ export DATABASE_URL := $(shell PGPORT=$(PGPORT) scripts/localdb.sh url)
 endif
 
 .PHONY: run test setup system-packages database migrate data translations static lint \
-	db-start db-stop bench-places
+	db-start db-stop bench bench-places
 
 run: SYSTEM_PURPOSE := run
 run: setup static
@@ -72,5 +72,8 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 
 # Benchmarks (see README.md)
+bench: setup
+	$(PY) benchmarks/api.py
+
 bench-places: setup
-	$(PY) scripts/bench_place_search.py
+	$(PY) benchmarks/place_search.py

@@ -1,18 +1,11 @@
-"""The query parameters of `GET /api/v1/centers/`, read, checked and turned into a
-QuerySet. Every refusal names its parameter (a 400 problem document)."""
+"""The query parameters of `GET /api/v1/centers/`, read and checked (centers/search.py
+turns them into SQL). Every refusal names its parameter (a 400 problem document)."""
 
-import datetime
-from dataclasses import dataclass
-
-from django.contrib.gis.geos import Point
-from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.cache import cache
-from django.db.models import BooleanField, Exists, F, FloatField, Func, OuterRef, Q, Value
-from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from regions.models import Commune, Province, Region, SearchNormalize
+from regions.models import Commune, Province, Region
 
 from .models import AccessibilityFeature, Category, Center, Service
 
@@ -20,7 +13,6 @@ MAX_RADIUS_KM = 500
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
-DEFAULT_STATUSES = [Center.Status.OPEN, Center.Status.TEMPORARILY_CLOSED]
 # Codes change rarely (taxonomy edits, administrative reloads): they are looked up once a
 # minute per process rather than on every request.
 CODES_CACHE_SECONDS = 60
@@ -176,151 +168,11 @@ class CenterSearchParameters(serializers.Serializer):
         return attrs
 
 
-@dataclass
-class CenterSearch:
-    """A checked search, and the QuerySets that answer it."""
-
-    parameters: dict
-
-    @property
-    def point(self) -> Point | None:
-        if "lat" not in self.parameters:
-            return None
-        return Point(self.parameters["lon"], self.parameters["lat"], srid=4326)
-
-    @property
-    def radius_km(self) -> float | None:
-        return self.parameters.get("radius_km")
-
-    @property
-    def limit(self) -> int:
-        return self.parameters["limit"]
-
-    @property
-    def offset(self) -> int:
-        return self.parameters["offset"]
-
-    @property
-    def is_sync(self) -> bool:
-        return "modified_since" in self.parameters
-
-    def filtered(self):
-        """The centers that match every filter, in no particular order."""
-        p = self.parameters
-        if self.is_sync:
-            # A copy kept in sync needs every change, archived records as tombstones.
-            centers = Center.objects.filter(updated_at__gt=p["modified_since"])
-            if "status" in p:
-                centers = centers.filter(status__in=p["status"])
-        else:
-            centers = Center.objects.published().filter(
-                status__in=p.get("status") or DEFAULT_STATUSES
-            )
-        filters = Q()
-        for parameter, field in [
-            ("category", "category_id"),
-            ("region", "region_id"),
-            ("province", "province_id"),
-            ("commune", "commune_id"),
-        ]:
-            if p.get(parameter):
-                filters &= Q(**{f"{field}__in": p[parameter]})
-        centers = centers.filter(filters)
-        if p.get("service"):
-            centers = centers.filter(
-                Exists(
-                    Center.services.through.objects.filter(
-                        center_id=OuterRef("pk"), service_id__in=p["service"]
-                    )
-                )
-            )
-        for feature_id in p.get("accessibility") or []:
-            centers = centers.filter(
-                Exists(
-                    Center.accessibility.through.objects.filter(
-                        center_id=OuterRef("pk"), accessibilityfeature_id=feature_id
-                    )
-                )
-            )
-        if p.get("bbox"):
-            centers = centers.filter(InBox(p["bbox"]))
-        if p.get("q"):
-            centers = centers.filter(text_match(p["q"]))
-        return centers
-
-    def ordered(self, centers):
-        """Nearest first with lat/lon; else best text match; else oldest change first
-        for a sync; else, for a map's box, from its centre outwards (the box's index
-        serves that order, so a limited page never sorts the whole box); else by region
-        and name."""
-        if self.point is not None:
-            return centers.nearest_order(self.point)
-        if self.parameters.get("q"):
-            return centers.annotate(relevance=text_relevance(self.parameters["q"])).order_by(
-                "-relevance", "id"
-            )
-        if self.is_sync:
-            return centers.order_by("updated_at", "id")
-        if self.parameters.get("bbox"):
-            return centers.order_by(FromBoxCentre(self.parameters["bbox"]), "id")
-        return centers.order_by("region_id", "name_fr", "name_ar", "id")
+# One bound instance parses every request: binding a serializer copies all its fields,
+# which costs more than the rest of a nearest-first search. Parsing keeps no state on it.
+_PARSER = CenterSearchParameters()
 
 
-class InBox(Func):
-    """The public position lies in a longitude/latitude box. Compared as geometry, so that
-    the box's edges are meridians and parallels (a geography box would bend them), with
-    the expression index `center_public_location_geometry`."""
-
-    output_field = BooleanField()
-
-    def __init__(self, box: tuple[float, float, float, float]):
-        super().__init__(F("public_location"), *(Value(corner) for corner in box))
-
-    def as_sql(self, compiler, connection, **extra_context):
-        location, *corners = self.get_source_expressions()
-        location_sql, params = compiler.compile(location)
-        corner_sql = []
-        for corner in corners:
-            sql, corner_params = compiler.compile(corner)
-            corner_sql.append(sql)
-            params = [*params, *corner_params]
-        box = f"ST_MakeEnvelope({', '.join(corner_sql)}, 4326)"
-        return f"({location_sql}::geometry && {box})", params
-
-
-class FromBoxCentre(Func):
-    """Planar distance from the public position to the centre of a longitude/latitude
-    box, with `<->` on the expression index `center_public_location_geometry`."""
-
-    output_field = FloatField()
-
-    def __init__(self, box: tuple[float, float, float, float]):
-        min_lon, min_lat, max_lon, max_lat = box
-        centre = ((min_lon + max_lon) / 2, (min_lat + max_lat) / 2)
-        super().__init__(F("public_location"), *(Value(value) for value in centre))
-
-    def as_sql(self, compiler, connection, **extra_context):
-        location, lon, lat = (compiler.compile(e) for e in self.get_source_expressions())
-        sql = f"({location[0]}::geometry <-> ST_SetSRID(ST_MakePoint({lon[0]}, {lat[0]}), 4326))"
-        return sql, [*location[1], *lon[1], *lat[1]]
-
-
-def text_match(query: str) -> Q:
-    term = SearchNormalize(Value(query))
-    in_communes = Commune.objects.filter(
-        Q(search_fr__trigram_word_similar=term) | Q(search_ar__trigram_word_similar=term)
-    ).values("id")
-    return Q(search_text__trigram_word_similar=term) | Q(commune_id__in=in_communes)
-
-
-def text_relevance(query: str):
-    term = SearchNormalize(Value(query))
-    return Greatest(
-        TrigramWordSimilarity(term, "search_text"),
-        TrigramWordSimilarity(term, "commune__search_fr"),
-        TrigramWordSimilarity(term, "commune__search_ar"),
-    )
-
-
-def utc_timestamp(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+def parse_search_parameters(query_params) -> dict:
+    """The checked parameters, or a ValidationError naming each refused one."""
+    return _PARSER.run_validation(query_params)

@@ -1,113 +1,18 @@
 """What the public API says about centers.
 
-Lists are built by the database: each center becomes one JSON text (`json_build_object`),
-and Python only joins them, so that a page of a hundred centers costs no more Python than
-a page of ten. The serializers below describe the same shapes for the OpenAPI schema (a
+Lists are written by the database (centers/search.py and the functions of migration
+centers 0005); the serializers below describe their shapes for the OpenAPI schema (a
 test checks that they agree), and serialize a single center for its detail page.
 
 Every position is the public one (centers/privacy.py).
 """
 
-from django.contrib.gis.db.models.functions import AsGeoJSON, Distance
-from django.db.models import (
-    BooleanField,
-    F,
-    Func,
-    IntegerField,
-    JSONField,
-    TextField,
-    Value,
-)
-from django.db.models.functions import Cast, Round
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from regions.serializers import PointField
 
 from .models import Category, Center
-
-
-class JSONBuildObject(Func):
-    """json_build_object(key, value, …): keys keep the order they are given in."""
-
-    function = "json_build_object"
-    output_field = JSONField()
-
-    def __init__(self, **fields):
-        arguments = []
-        for key, value in fields.items():
-            arguments += [Value(key), F(value) if isinstance(value, str) else value]
-        super().__init__(*arguments)
-
-
-def _public_point():
-    # 6 decimals of a degree: about 10 cm.
-    return Cast(AsGeoJSON("public_location", precision=6), JSONField())
-
-
-def _properties(point, beyond_radius: bool) -> dict:
-    properties = {
-        "slug": "slug",
-        "name_ar": "name_ar",
-        "name_fr": "name_fr",
-        "name_en": "name_en",
-        "category": "category__code",
-        "status": "status",
-        "location_precision": "public_location_precision",
-        "region": "region__code",
-        "province": "province__code",
-        "commune": "commune__code",
-        "commune_name_ar": "commune__name_ar",
-        "commune_name_fr": "commune__name_fr",
-        "phones": "phones",
-        "updated_at": "updated_at",
-        "archived": "archived",
-    }
-    if point is not None:
-        # Geodesic distance to the public position, rounded to the metre.
-        properties["distance_m"] = Cast(
-            Round(Distance("public_location", point)), output_field=IntegerField()
-        )
-        properties["beyond_radius"] = Value(beyond_radius, output_field=BooleanField())
-    return properties
-
-
-def list_item_json(point=None, *, beyond_radius: bool = False):
-    """One center of a JSON list, as JSON text."""
-    fields = JSONBuildObject(id="id", location=_public_point(), **_properties(point, beyond_radius))
-    return Cast(fields, TextField())
-
-
-def geojson_feature(point=None, *, beyond_radius: bool = False):
-    """One center as an RFC 7946 Feature, as JSON text."""
-    feature = JSONBuildObject(
-        type=Value("Feature"),
-        id="id",
-        geometry=_public_point(),
-        properties=JSONBuildObject(**_properties(point, beyond_radius)),
-    )
-    return Cast(feature, TextField())
-
-
-# CSV columns: (header, field or expression).
-CSV_COLUMNS = [
-    ("slug", "slug"),
-    ("name_ar", "name_ar"),
-    ("name_fr", "name_fr"),
-    ("name_en", "name_en"),
-    ("category", "category__code"),
-    ("status", "status"),
-    ("latitude", "public_latitude"),
-    ("longitude", "public_longitude"),
-    ("location_precision", "public_location_precision"),
-    ("region", "region__code"),
-    ("province", "province__code"),
-    ("commune", "commune__code"),
-    ("commune_name_fr", "commune__name_fr"),
-    ("updated_at", "updated_at"),
-    ("archived", "archived"),
-]
-
 
 # Documentation of the list shapes (the database builds them).
 

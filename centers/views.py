@@ -2,9 +2,8 @@ import csv
 import datetime
 import json
 
-from django.contrib.gis.db.models.functions import Distance
-from django.db.models import F, FloatField, Func, IntegerField, Max
-from django.db.models.functions import Cast, Round
+from django.db import connection
+from django.db.models import Max
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.http import http_date
@@ -17,15 +16,13 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from geo_directory.renderers import CSVRenderer, GeoJSONRenderer, PrerenderedJSONRenderer
 
-from .filters import CenterSearch, CenterSearchParameters
+from .filters import CenterSearchParameters, parse_search_parameters
 from .models import Center
-from .serializers import (
-    CSV_COLUMNS,
-    CenterDetailSerializer,
-    CenterPageSerializer,
-    geojson_feature,
-    list_item_json,
-)
+from .search import CSV_COLUMNS, CenterSearch, Page
+from .serializers import CenterDetailSerializer, CenterPageSerializer
+
+# Rows fetched at a time from the database while streaming CSV.
+CSV_BATCH = 2000
 
 
 def home(request):
@@ -74,16 +71,6 @@ def _documented_parameters():
     return parameters
 
 
-class PublicLatitude(Func):
-    template = "ST_Y(%(expressions)s::geometry)"
-    output_field = FloatField()
-
-
-class PublicLongitude(Func):
-    template = "ST_X(%(expressions)s::geometry)"
-    output_field = FloatField()
-
-
 class CenterViewSet(viewsets.ReadOnlyModelViewSet):
     """Social centers: nearest first, within a radius, by region, category, service or
     text; in JSON, GeoJSON or CSV. Positions of sensitive categories are their commune's
@@ -116,83 +103,52 @@ class CenterViewSet(viewsets.ReadOnlyModelViewSet):
         },
     )
     def list(self, request, *args, **kwargs):
-        parameters = CenterSearchParameters(data=request.query_params)
-        parameters.is_valid(raise_exception=True)
-        search = CenterSearch(parameters.validated_data)
+        search = CenterSearch(parse_search_parameters(request.query_params))
         response_format = request.accepted_renderer.format
         if response_format == "csv":
             return self._csv(search)
-        page, beyond_radius, count = self._page(search)
-        build = geojson_feature if response_format == "geojson" else list_item_json
-        items = list(
-            page.annotate(item=build(search.point, beyond_radius=beyond_radius)).values_list(
-                "item", flat=True
-            )
-        )
+        page = search.page(geojson=response_format == "geojson")
         envelope = {
-            "count": count,
-            "next": self._link(search, search.offset + search.limit)
-            if _has_more(items, search, count)
-            else None,
-            "previous": self._link(search, max(search.offset - search.limit, 0))
-            if search.offset
-            else None,
+            "count": page.count,
+            "next": self._link(search.offset + search.limit) if _has_more(page, search) else None,
+            "previous": self._link(max(search.offset - search.limit, 0)) if search.offset else None,
         }
-        if beyond_radius:
+        if page.beyond_radius:
             envelope["beyond_radius"] = True
             envelope["detail"] = _(
                 "No center within %(radius)s km: the nearest ones beyond are listed."
             ) % {"radius": f"{search.radius_km:g}"}
-        body = _envelope(envelope, items, geojson=response_format == "geojson")
-        response = Response(body)
-        response["Last-Modified"] = http_date(_last_change().timestamp())
+        response = Response(_envelope(envelope, page.items, geojson=response_format == "geojson"))
+        last_change = page.last_change or _last_change().timestamp()
+        response["Last-Modified"] = http_date(last_change)
         return response
 
-    def _page(self, search: CenterSearch):
-        """The page of centers, whether it lies beyond the radius, and the count."""
-        centers = search.filtered()
-        window = slice(search.offset, search.offset + search.limit)
-        if search.point is None:
-            return search.ordered(centers)[window], False, centers.count()
-        if search.radius_km is None:
-            # Nearest first without a bound: counting would read the whole table.
-            return search.ordered(centers)[window], False, None
-        within = centers.within(search.point, search.radius_km)
-        count = within.count()
-        if count == 0 and search.offset == 0:
-            return search.ordered(centers)[window], True, 0
-        return search.ordered(within)[window], False, count
-
-    def _link(self, search: CenterSearch, offset: int) -> str:
+    def _link(self, offset: int) -> str:
         url = self.request.build_absolute_uri()
-        return (
-            replace_query_param(url, "offset", offset)
-            if offset
-            else remove_query_param(url, "offset")
-        )
+        if offset:
+            return replace_query_param(url, "offset", offset)
+        return remove_query_param(url, "offset")
 
     def _csv(self, search: CenterSearch) -> StreamingHttpResponse:
-        columns = list(CSV_COLUMNS)
-        centers = search.ordered(search.filtered()).annotate(
-            public_latitude=PublicLatitude(F("public_location")),
-            public_longitude=PublicLongitude(F("public_location")),
-        )
+        statement, params = search.csv_rows()
+        headers = [header for header, _expression in CSV_COLUMNS]
         if search.point is not None:
-            centers = centers.annotate(
-                distance=Cast(Round(Distance("public_location", search.point)), IntegerField())
-            )[: search.limit]
-            columns.append(("distance_m", "distance"))
-        rows = centers.values_list(*(column for _header, column in columns))
+            headers.append("distance_m")
         writer = csv.writer(_Echo())
+        last_change = _last_change()
 
         def lines():
-            yield "\ufeff" + writer.writerow([header for header, _column in columns])
-            for row in rows.iterator(chunk_size=2000):
-                yield writer.writerow(_csv_cells(row))
+            yield "\ufeff" + writer.writerow(headers)
+            # A server-side cursor: the rows flow to the client without piling up here.
+            with connection.chunked_cursor() as cursor:
+                cursor.execute(statement, params)
+                while rows := cursor.fetchmany(CSV_BATCH):
+                    for row in rows:
+                        yield writer.writerow(_csv_cells(row))
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="centers.csv"'
-        response["Last-Modified"] = http_date(_last_change().timestamp())
+        response["Last-Modified"] = http_date(last_change.timestamp())
         return response
 
     @extend_schema(
@@ -218,9 +174,7 @@ class _Echo:
 def _csv_cells(row) -> list:
     cells = []
     for value in row:
-        if isinstance(value, float):
-            value = f"{value:.6f}"
-        elif hasattr(value, "isoformat"):
+        if hasattr(value, "isoformat"):
             value = value.isoformat()
         elif isinstance(value, bool):
             value = "yes" if value else "no"
@@ -228,10 +182,10 @@ def _csv_cells(row) -> list:
     return cells
 
 
-def _has_more(items: list, search: CenterSearch, count: int | None) -> bool:
-    if count is None:
-        return len(items) == search.limit
-    return search.offset + len(items) < count
+def _has_more(page: Page, search: CenterSearch) -> bool:
+    if page.count is None:
+        return len(page.items) == search.limit
+    return not page.beyond_radius and search.offset + len(page.items) < page.count
 
 
 def _envelope(envelope: dict, items: list[str], *, geojson: bool) -> str:

@@ -1,6 +1,6 @@
 """Place search benchmark: p50 and p95 over a few hundred queries on the loaded gazetteer.
 
-    make bench-places          (or: .venv/bin/python scripts/bench_place_search.py)
+    make bench-places          (or: .venv/bin/python benchmarks/place_search.py)
 
 The queries are built from the real names of every eighth commune, province and region,
 in four forms: French name lower-cased without accents, Arabic name, the first five
@@ -23,9 +23,9 @@ import django
 
 django.setup()
 
-from django.test import Client  # noqa: E402
+from django.test import Client
 
-from regions.models import Place  # noqa: E402
+from regions.models import Place
 
 
 def queries() -> list[str]:
