@@ -33,7 +33,7 @@ test: setup lint
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
-setup: system-packages $(VENV)/.installed database migrate data translations
+setup: system-packages $(VENV)/.installed node_modules/.installed database migrate data translations
 
 system-packages:
 	@scripts/system-packages.sh $(SYSTEM_PURPOSE)
@@ -42,6 +42,11 @@ $(VENV)/.installed: requirements.txt requirements-test.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements-test.txt
+	touch $@
+
+# Front-end packages (package.json), served as static files.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 database:

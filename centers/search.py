@@ -17,6 +17,9 @@ from django.db import connection
 from .models import Center
 
 DEFAULT_STATUSES = [Center.Status.OPEN, Center.Status.TEMPORARILY_CLOSED]
+# Counting stops here: beyond it the count is not given (a wide radius in a dense area
+# would otherwise cost more than the page itself).
+MAX_COUNT = 10_000
 _HERE = "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography"
 # The newest change in the whole directory, read once on the updated_at index, in seconds
 # since 1970 (a number is cheaper to read than a timestamp, on every row).
@@ -71,7 +74,8 @@ CSV_COLUMNS = [
 @dataclass
 class Page:
     items: list[str]
-    count: int | None  # None: a nearest-first search without radius, which has no bound
+    # None: a nearest-first search without radius (no bound), or more than MAX_COUNT.
+    count: int | None
     beyond_radius: bool
     last_change: float | None  # seconds since 1970
 
@@ -177,11 +181,15 @@ class CenterSearch:
             0 if beyond else self.offset,
         ]
 
-    def _count(self, *, within: bool) -> int:
+    def _count(self, *, within: bool) -> int | None:
         where, params = self._where(within=within)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM centers_center c WHERE {where}", params)
-            return cursor.fetchone()[0]
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM centers_center c WHERE {where} LIMIT %s) s",
+                [*params, MAX_COUNT + 1],
+            )
+            count = cursor.fetchone()[0]
+        return None if count > MAX_COUNT else count
 
     def _where(self, *, within: bool) -> tuple[str, list]:
         p = self.parameters

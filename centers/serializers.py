@@ -67,7 +67,7 @@ class CenterPageSerializer(serializers.Serializer):
     count = serializers.IntegerField(
         allow_null=True,
         help_text="Number of matching centers; null for a nearest-first search without "
-        "radius, which has no bound.",
+        "radius (it has no bound) and when more than 10,000 match: follow `next`.",
     )
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)

@@ -1,206 +1,190 @@
-import csv
-import datetime
-import json
+"""The public site: the search for the nearest centers, a center's page, region pages.
 
-from django.db import connection
-from django.db.models import Max
-from django.http import StreamingHttpResponse
-from django.shortcuts import render
-from django.utils.http import http_date
+Every page works without JavaScript: the server renders the list for the address's
+search; the map is an enhancement fed with the same centers. Positions are the public
+ones (centers/privacy.py).
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.gis.geos import Point
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import viewsets
-from rest_framework.response import Response
-from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from geo_directory.renderers import CSVRenderer, GeoJSONRenderer, PrerenderedJSONRenderer
+from regions.models import Place, Region
 
-from .filters import CenterSearchParameters, parse_search_parameters
-from .models import Center
-from .search import CSV_COLUMNS, CenterSearch, Page
-from .serializers import CenterDetailSerializer, CenterPageSerializer
+from . import hours
+from .models import Category, Center
+from .search import DEFAULT_STATUSES
+from .templatetags.directory import localized
 
-# Rows fetched at a time from the database while streaming CSV.
-CSV_BATCH = 2000
+RESULTS = 10
+# Coordinates kept in a search's address: 3 decimals of a degree, about 100 m, enough to
+# find the nearest centers without recording where someone stands.
+COORDINATE_DECIMALS = 3
+_PLACE_CODE = re.compile(r"^\d{2}(\.\d{3}(\.\d{2}\.\d{1,2})?)?$")
+
+
+@dataclass
+class Origin:
+    """Where a search starts: a point, and how to name it to the person searching."""
+
+    point: Point
+    label: str
 
 
 def home(request):
-    return render(request, "home.html")
-
-
-PARAMETER_EXAMPLES = {
-    "lat": "34.0209",
-    "lon": "-6.8416",
-    "radius_km": "25",
-    "limit": "10",
-    "offset": "20",
-    "category": "disability,women",
-    "service": "legal-aid",
-    "accessibility": "step-free-access",
-    "status": "open",
-    "region": "04",
-    "province": "04.421",
-    "commune": "04.421.01.0",
-    "bbox": "-7.0,33.9,-6.7,34.1",
-    "q": "تطوان",
-    "modified_since": "2026-01-01T00:00:00Z",
-}
-
-
-def _documented_parameters():
-    parameters = []
-    for name, field in CenterSearchParameters().fields.items():
-        parameters.append(
-            OpenApiParameter(
-                name,
-                OpenApiTypes.NUMBER if name in {"lat", "lon", "radius_km"} else OpenApiTypes.STR,
-                description=str(field.help_text),
-                examples=[OpenApiExample(name, value=PARAMETER_EXAMPLES[name])],
-            )
+    categories = list(Category.objects.all())
+    chosen = _chosen_categories(request, categories)
+    origin, problem = _origin(request)
+    centers = []
+    if origin is not None:
+        centers = list(
+            _public_centers()
+            .filter(category__in=chosen or categories)
+            .nearest(origin.point, RESULTS)
         )
-    parameters.append(
-        OpenApiParameter(
-            "format",
-            OpenApiTypes.STR,
-            enum=["json", "geojson", "csv"],
-            description="json (default, paginated), geojson (an RFC 7946 FeatureCollection) "
-            "or csv (streamed; every matching center, or the `limit` nearest with lat/lon).",
+    context = {
+        "categories": categories,
+        "chosen": chosen,
+        "origin": origin,
+        "problem": problem,
+        "centers": centers,
+        "place": request.GET.get("place", ""),
+        "map_data": _map_data(centers),
+        "show_quick_exit": any(c.sensitive for c in chosen)
+        or any(center.category.sensitive for center in centers),
+    }
+    return render(request, "centers/home.html", context)
+
+
+def center_detail(request, slug):
+    center = get_object_or_404(
+        Center.objects.published()
+        .select_related("category", "commune", "province", "region")
+        .prefetch_related("services", "accessibility"),
+        slug=slug,
+    )
+    now = timezone.localtime()
+    today = hours.DAYS[now.weekday()]
+    context = {
+        "center": center,
+        "open_now": hours.is_open_at(center.opening_hours, now),
+        "week": [
+            (hours.DAY_NAMES[day], center.opening_hours.get(day, []), day == today)
+            for day in hours.DAYS
+        ],
+        "map_data": _map_data([center]),
+        "page_url": request.build_absolute_uri(),
+        "show_quick_exit": center.category.sensitive,
+    }
+    return render(request, "centers/center_detail.html", context)
+
+
+def region_list(request):
+    regions = list(Region.objects.without_boundaries())
+    categories = list(Category.objects.all())
+    counts = {
+        (row["region_id"], row["category_id"]): row["count"]
+        for row in Center.objects.published()
+        .filter(status__in=DEFAULT_STATUSES)
+        .values("region_id", "category_id")
+        .annotate(count=Count("id"))
+    }
+    rows = [
+        (region, [counts.get((region.id, category.id), 0) for category in categories])
+        for region in regions
+    ]
+    return render(
+        request,
+        "regions/region_list.html",
+        {"rows": rows, "categories": categories},
+    )
+
+
+def region_detail(request, code):
+    region = get_object_or_404(Region.objects.without_boundaries(), code=code)
+    provinces = region.provinces.without_boundaries().annotate(
+        center_count=Count(
+            "centers", filter=Q(centers__archived=False, centers__status__in=DEFAULT_STATUSES)
         )
     )
-    return parameters
-
-
-class CenterViewSet(viewsets.ReadOnlyModelViewSet):
-    """Social centers: nearest first, within a radius, by region, category, service or
-    text; in JSON, GeoJSON or CSV. Positions of sensitive categories are their commune's
-    reference point."""
-
-    lookup_field = "slug"
-    lookup_value_regex = r"[^/]+"
-    renderer_classes = [PrerenderedJSONRenderer, GeoJSONRenderer, CSVRenderer]
-    serializer_class = CenterDetailSerializer
-
-    def get_queryset(self):
-        return (
-            Center.objects.published()
-            .select_related("category", "region", "province", "commune")
-            .prefetch_related("services", "accessibility")
-        )
-
-    @extend_schema(
-        parameters=_documented_parameters(),
-        responses={
-            (200, "application/json"): CenterPageSerializer,
-            (200, "application/geo+json"): OpenApiResponse(
-                OpenApiTypes.OBJECT,
-                description="RFC 7946 FeatureCollection; each feature's properties are the "
-                "list item's fields; `count`, `next`, `previous` and `beyond_radius` are "
-                "members of the collection.",
-            ),
-            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV, streamed."),
-            400: OpenApiResponse(description="A parameter was refused (problem document)."),
-        },
+    centers = list(
+        _public_centers().in_region(region).order_by("province__name_fr", "name_fr", "name_ar")
     )
-    def list(self, request, *args, **kwargs):
-        search = CenterSearch(parse_search_parameters(request.query_params))
-        response_format = request.accepted_renderer.format
-        if response_format == "csv":
-            return self._csv(search)
-        page = search.page(geojson=response_format == "geojson")
-        envelope = {
-            "count": page.count,
-            "next": self._link(search.offset + search.limit) if _has_more(page, search) else None,
-            "previous": self._link(max(search.offset - search.limit, 0)) if search.offset else None,
-        }
-        if page.beyond_radius:
-            envelope["beyond_radius"] = True
-            envelope["detail"] = _(
-                "No center within %(radius)s km: the nearest ones beyond are listed."
-            ) % {"radius": f"{search.radius_km:g}"}
-        response = Response(_envelope(envelope, page.items, geojson=response_format == "geojson"))
-        last_change = page.last_change or _last_change().timestamp()
-        response["Last-Modified"] = http_date(last_change)
-        return response
+    context = {
+        "region": region,
+        "provinces": provinces,
+        "centers": centers,
+        "map_data": _map_data(centers),
+        "show_quick_exit": any(center.category.sensitive for center in centers),
+    }
+    return render(request, "regions/region_detail.html", context)
 
-    def _link(self, offset: int) -> str:
-        url = self.request.build_absolute_uri()
-        if offset:
-            return replace_query_param(url, "offset", offset)
-        return remove_query_param(url, "offset")
 
-    def _csv(self, search: CenterSearch) -> StreamingHttpResponse:
-        statement, params = search.csv_rows()
-        headers = [header for header, _expression in CSV_COLUMNS]
-        if search.point is not None:
-            headers.append("distance_m")
-        writer = csv.writer(_Echo())
-        last_change = _last_change()
-
-        def lines():
-            yield "\ufeff" + writer.writerow(headers)
-            # A server-side cursor: the rows flow to the client without piling up here.
-            with connection.chunked_cursor() as cursor:
-                cursor.execute(statement, params)
-                while rows := cursor.fetchmany(CSV_BATCH):
-                    for row in rows:
-                        yield writer.writerow(_csv_cells(row))
-
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="centers.csv"'
-        response["Last-Modified"] = http_date(last_change.timestamp())
-        return response
-
-    @extend_schema(
-        responses={
-            200: CenterDetailSerializer,
-            404: OpenApiResponse(description="No such center, or archived."),
-        }
+def _public_centers():
+    return (
+        Center.objects.published()
+        .filter(status__in=DEFAULT_STATUSES)
+        .select_related("category", "commune")
     )
-    def retrieve(self, request, *args, **kwargs):
-        center = self.get_object()
-        response = Response(self.get_serializer(center).data)
-        response["Last-Modified"] = http_date(center.updated_at.timestamp())
-        return response
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for streaming csv.writer."""
-
-    def write(self, value: str) -> str:
-        return value
+def _chosen_categories(request, categories) -> list[Category]:
+    codes = {code for value in request.GET.getlist("category") for code in value.split(",")}
+    return [category for category in categories if category.code in codes]
 
 
-def _csv_cells(row) -> list:
-    cells = []
-    for value in row:
-        if hasattr(value, "isoformat"):
-            value = value.isoformat()
-        elif isinstance(value, bool):
-            value = "yes" if value else "no"
-        cells.append(value)
-    return cells
+def _origin(request) -> tuple[Origin | None, str]:
+    """The search's starting point, from lat/lon or a place; or why there is none."""
+    lat, lon = request.GET.get("lat"), request.GET.get("lon")
+    if lat or lon:
+        try:
+            latitude, longitude = float(lat), float(lon)
+        except (TypeError, ValueError):
+            return None, _("The position in the address is not valid.")
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            return None, _("The position in the address is not valid.")
+        return Origin(Point(longitude, latitude, srid=4326), _("your position")), ""
+    place = request.GET.get("place", "").strip()
+    if not place:
+        return None, ""
+    if _PLACE_CODE.match(place):
+        found = Place.objects.filter(code=place).first()
+    elif len(place) >= 2:
+        found = Place.objects.search(place).first()
+    else:
+        found = None
+    if found is None or found.reference_point is None:
+        return None, _("No place of that name was found in Morocco.")
+    return Origin(found.reference_point, localized(found, "name")), ""
 
 
-def _has_more(page: Page, search: CenterSearch) -> bool:
-    if page.count is None:
-        return len(page.items) == search.limit
-    return not page.beyond_radius and search.offset + len(page.items) < page.count
-
-
-def _envelope(envelope: dict, items: list[str], *, geojson: bool) -> str:
-    """The response around the database-built items; items are joined, not re-parsed."""
-    head = json.dumps(
-        {"type": "FeatureCollection", **envelope} if geojson else envelope, ensure_ascii=False
-    )
-    key = "features" if geojson else "results"
-    return f'{head[:-1]}, "{key}": [{",".join(items)}]}}'
-
-
-def _last_change():
-    """When anything in the directory last changed: the Last-Modified of every list."""
-    return Center.objects.aggregate(last=Max("updated_at"))["last"] or _EPOCH
-
-
-# Last-Modified of an empty directory.
-_EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+def _map_data(centers) -> dict:
+    """The centers for the map, as GeoJSON [longitude, latitude] of public positions."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": center.pk,
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [
+                        round(center.public_location.x, 6),
+                        round(center.public_location.y, 6),
+                    ],
+                },
+                "properties": {
+                    "name": localized(center, "name"),
+                    "slug": center.slug,
+                    "category": center.category.code,
+                    "color": center.category.color,
+                },
+            }
+            for center in centers
+        ],
+    }

@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from centers.views import CenterViewSet
+from centers.api import CenterViewSet
 from regions.views import CommuneViewSet, PlaceViewSet, ProvinceViewSet, RegionViewSet
 
 router = DefaultRouter()

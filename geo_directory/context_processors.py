@@ -20,3 +20,7 @@ def language_links(request):
             for code, _name in settings.LANGUAGES
         ]
     }
+
+
+def site_settings(request):
+    return {"QUICK_EXIT_URL": settings.QUICK_EXIT_URL}

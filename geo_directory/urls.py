@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from centers import views as center_views
+from centers import views as site
 
 from .api import router
 from .health import healthz
@@ -23,7 +23,10 @@ urlpatterns = [
 
 # Arabic, the default language, has no prefix: / is Arabic, /fr/ French, /en/ English.
 urlpatterns += i18n_patterns(
-    path("", center_views.home, name="home"),
+    path("", site.home, name="home"),
+    path("centers/<str:slug>/", site.center_detail, name="center-detail"),
+    path("regions/", site.region_list, name="region-list"),
+    path("regions/<str:code>/", site.region_detail, name="region-detail"),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

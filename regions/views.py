@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from geo_directory.problems import OutsideMorocco
+from geo_directory.renderers import GeoJSONRenderer, PrerenderedJSONRenderer
 
 from .filters import CommuneFilter, ProvinceFilter
 from .models import Commune, Place, Province, Region
@@ -101,6 +102,7 @@ class PlaceViewSet(viewsets.ViewSet):
 class GeoJSONView(APIView):
     """Base for boundary collections: GeoJSON built by the database, cached by clients."""
 
+    renderer_classes = [GeoJSONRenderer, PrerenderedJSONRenderer]
     properties = ("name_ar", "name_fr", "name_en")
 
     def geojson_response(self, areas) -> HttpResponse:

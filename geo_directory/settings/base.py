@@ -70,9 +70,11 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "geo_directory.context_processors.language_links",
+                "geo_directory.context_processors.site_settings",
             ],
         },
     },
@@ -112,7 +114,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / ".data" / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # Front-end packages installed by npm (package.json), served as our own files.
+    ("vendor/leaflet.markercluster", BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -126,6 +132,40 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
 # Editing history: no "revert" button, which would bypass the rules every write follows.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# The public site's map. Tiles come from a tile server (a setting, so that a ministry
+# server can replace the public OpenStreetMap one); when none answers, the map still
+# shows the region boundaries and the centers.
+MAP_TILES_URL = env("MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILES_ATTRIBUTION = env(
+    "MAP_TILES_ATTRIBUTION",
+    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
+    "contributors",
+)
+LEAFLET_CONFIG = {
+    # An empty MAP_TILES_URL draws no base map: boundaries and centers only.
+    "TILES": [("", MAP_TILES_URL, {"attribution": MAP_TILES_ATTRIBUTION, "maxZoom": 18})]
+    if MAP_TILES_URL
+    else [],
+    "DEFAULT_CENTER": (31.8, -7.1),
+    "DEFAULT_ZOOM": 5,
+    "MIN_ZOOM": 4,
+    "MAX_ZOOM": 18,
+    "RESET_VIEW": False,
+    "NO_GLOBALS": True,
+    "ATTRIBUTION_PREFIX": "Leaflet",
+    "PLUGINS": {
+        "markercluster": {
+            "css": [
+                "vendor/leaflet.markercluster/MarkerCluster.css",
+                "vendor/leaflet.markercluster/MarkerCluster.Default.css",
+            ],
+            "js": "vendor/leaflet.markercluster/leaflet.markercluster.js",
+        }
+    },
+}
+# Where the "quick exit" button takes someone who must leave the site at once.
+QUICK_EXIT_URL = env("QUICK_EXIT_URL", default="https://www.google.com/search?q=weather")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -445,3 +445,12 @@ def test_every_list_parameter_is_documented_with_an_example(api_client):
         or "degrees" in documented["lat"]["description"]
     )
     assert "kilometres" in documented["radius_km"]["description"]
+
+
+def test_count_is_left_out_beyond_the_counting_bound(api_client, directory, monkeypatch):
+    monkeypatch.setattr("centers.search.MAX_COUNT", 2)
+
+    body = get(api_client, limit="1").json()
+
+    assert body["count"] is None
+    assert body["next"] is not None

@@ -89,6 +89,15 @@ def test_region_boundaries_are_a_light_rfc7946_feature_collection(api_client):
     assert -17.5 < lon < -1 and 20.5 < lat < 36
 
 
+def test_boundaries_answer_a_client_asking_for_geojson(api_client):
+    response = api_client.get(
+        "/api/v1/regions/boundaries.geojson", HTTP_ACCEPT="application/geo+json"
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/geo+json"
+
+
 def test_province_boundaries_of_a_region(api_client):
     response = api_client.get("/api/v1/regions/04/provinces.geojson")
 

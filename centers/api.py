@@ -1,0 +1,203 @@
+"""The public centers API (the site's pages are in views.py)."""
+
+import csv
+import datetime
+import json
+
+from django.db import connection
+from django.db.models import Max
+from django.http import StreamingHttpResponse
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import viewsets
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from geo_directory.renderers import CSVRenderer, GeoJSONRenderer, PrerenderedJSONRenderer
+
+from .filters import CenterSearchParameters, parse_search_parameters
+from .models import Center
+from .search import CSV_COLUMNS, CenterSearch, Page
+from .serializers import CenterDetailSerializer, CenterPageSerializer
+
+# Rows fetched at a time from the database while streaming CSV.
+CSV_BATCH = 2000
+
+
+PARAMETER_EXAMPLES = {
+    "lat": "34.0209",
+    "lon": "-6.8416",
+    "radius_km": "25",
+    "limit": "10",
+    "offset": "20",
+    "category": "disability,women",
+    "service": "legal-aid",
+    "accessibility": "step-free-access",
+    "status": "open",
+    "region": "04",
+    "province": "04.421",
+    "commune": "04.421.01.0",
+    "bbox": "-7.0,33.9,-6.7,34.1",
+    "q": "تطوان",
+    "modified_since": "2026-01-01T00:00:00Z",
+}
+
+
+def _documented_parameters():
+    parameters = []
+    for name, field in CenterSearchParameters().fields.items():
+        parameters.append(
+            OpenApiParameter(
+                name,
+                OpenApiTypes.NUMBER if name in {"lat", "lon", "radius_km"} else OpenApiTypes.STR,
+                description=str(field.help_text),
+                examples=[OpenApiExample(name, value=PARAMETER_EXAMPLES[name])],
+            )
+        )
+    parameters.append(
+        OpenApiParameter(
+            "format",
+            OpenApiTypes.STR,
+            enum=["json", "geojson", "csv"],
+            description="json (default, paginated), geojson (an RFC 7946 FeatureCollection) "
+            "or csv (streamed; every matching center, or the `limit` nearest with lat/lon).",
+        )
+    )
+    return parameters
+
+
+class CenterViewSet(viewsets.ReadOnlyModelViewSet):
+    """Social centers: nearest first, within a radius, by region, category, service or
+    text; in JSON, GeoJSON or CSV. Positions of sensitive categories are their commune's
+    reference point."""
+
+    lookup_field = "slug"
+    lookup_value_regex = r"[^/]+"
+    renderer_classes = [PrerenderedJSONRenderer, GeoJSONRenderer, CSVRenderer]
+    serializer_class = CenterDetailSerializer
+
+    def get_queryset(self):
+        return (
+            Center.objects.published()
+            .select_related("category", "region", "province", "commune")
+            .prefetch_related("services", "accessibility")
+        )
+
+    @extend_schema(
+        parameters=_documented_parameters(),
+        responses={
+            (200, "application/json"): CenterPageSerializer,
+            (200, "application/geo+json"): OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="RFC 7946 FeatureCollection; each feature's properties are the "
+                "list item's fields; `count`, `next`, `previous` and `beyond_radius` are "
+                "members of the collection.",
+            ),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV, streamed."),
+            400: OpenApiResponse(description="A parameter was refused (problem document)."),
+        },
+    )
+    def list(self, request, *args, **kwargs):
+        search = CenterSearch(parse_search_parameters(request.query_params))
+        response_format = request.accepted_renderer.format
+        if response_format == "csv":
+            return self._csv(search)
+        page = search.page(geojson=response_format == "geojson")
+        envelope = {
+            "count": page.count,
+            "next": self._link(search.offset + search.limit) if _has_more(page, search) else None,
+            "previous": self._link(max(search.offset - search.limit, 0)) if search.offset else None,
+        }
+        if page.beyond_radius:
+            envelope["beyond_radius"] = True
+            envelope["detail"] = _(
+                "No center within %(radius)s km: the nearest ones beyond are listed."
+            ) % {"radius": f"{search.radius_km:g}"}
+        response = Response(_envelope(envelope, page.items, geojson=response_format == "geojson"))
+        last_change = page.last_change or _last_change().timestamp()
+        response["Last-Modified"] = http_date(last_change)
+        return response
+
+    def _link(self, offset: int) -> str:
+        url = self.request.build_absolute_uri()
+        if offset:
+            return replace_query_param(url, "offset", offset)
+        return remove_query_param(url, "offset")
+
+    def _csv(self, search: CenterSearch) -> StreamingHttpResponse:
+        statement, params = search.csv_rows()
+        headers = [header for header, _expression in CSV_COLUMNS]
+        if search.point is not None:
+            headers.append("distance_m")
+        writer = csv.writer(_Echo())
+        last_change = _last_change()
+
+        def lines():
+            yield "\ufeff" + writer.writerow(headers)
+            # A server-side cursor: the rows flow to the client without piling up here.
+            with connection.chunked_cursor() as cursor:
+                cursor.execute(statement, params)
+                while rows := cursor.fetchmany(CSV_BATCH):
+                    for row in rows:
+                        yield writer.writerow(_csv_cells(row))
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="centers.csv"'
+        response["Last-Modified"] = http_date(last_change.timestamp())
+        return response
+
+    @extend_schema(
+        responses={
+            200: CenterDetailSerializer,
+            404: OpenApiResponse(description="No such center, or archived."),
+        }
+    )
+    def retrieve(self, request, *args, **kwargs):
+        center = self.get_object()
+        response = Response(self.get_serializer(center).data)
+        response["Last-Modified"] = http_date(center.updated_at.timestamp())
+        return response
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming csv.writer."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_cells(row) -> list:
+    cells = []
+    for value in row:
+        if hasattr(value, "isoformat"):
+            value = value.isoformat()
+        elif isinstance(value, bool):
+            value = "yes" if value else "no"
+        cells.append(value)
+    return cells
+
+
+def _has_more(page: Page, search: CenterSearch) -> bool:
+    if page.count is None:
+        return len(page.items) == search.limit
+    return not page.beyond_radius and search.offset + len(page.items) < page.count
+
+
+def _envelope(envelope: dict, items: list[str], *, geojson: bool) -> str:
+    """The response around the database-built items; items are joined, not re-parsed."""
+    head = json.dumps(
+        {"type": "FeatureCollection", **envelope} if geojson else envelope, ensure_ascii=False
+    )
+    key = "features" if geojson else "results"
+    return f'{head[:-1]}, "{key}": [{",".join(items)}]}}'
+
+
+def _last_change():
+    """When anything in the directory last changed: the Last-Modified of every list."""
+    return Center.objects.aggregate(last=Max("updated_at"))["last"] or _EPOCH
+
+
+# Last-Modified of an empty directory.
+_EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)

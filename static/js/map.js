@@ -1,0 +1,102 @@
+// The map beside the list: the same centers, clustered when many; the boundaries of the
+// regions (or of a region's provinces). Leaflet takes [lat, lng]; GeoJSON gives
+// [lng, lat]. The list stays the accessible way through the results.
+(function () {
+  "use strict";
+
+  window.addEventListener("map:init", function (event) {
+    var map = event.detail.map;
+    var config = document.getElementById("map-config").dataset;
+    var data = JSON.parse(document.getElementById("map-centers").textContent);
+    var list = document.getElementById("center-list");
+    var markers = {};
+    var group = L.markerClusterGroup ? L.markerClusterGroup({ showCoverageOnHover: false }) : L.featureGroup();
+
+    data.features.forEach(function (feature) {
+      var lng = feature.geometry.coordinates[0];
+      var lat = feature.geometry.coordinates[1];
+      var card = document.getElementById("center-" + feature.id);
+      var name = feature.properties.name;
+      var icon = L.divIcon({
+        className: "center-marker",
+        html: '<span style="background:' + feature.properties.color + '"></span>',
+        iconSize: [22, 22],
+        iconAnchor: [11, 11]
+      });
+      var marker = L.marker([lat, lng], { icon: icon, title: name, alt: name, keyboard: true });
+      marker.on("click", function () {
+        if (card) {
+          highlight(feature.id);
+          card.scrollIntoView({ block: "nearest" });
+          card.querySelector("a").focus({ preventScroll: true });
+        }
+      });
+      markers[feature.id] = marker;
+      group.addLayer(marker);
+    });
+    group.addTo(map);
+
+    function highlight(id) {
+      if (!list) {
+        return;
+      }
+      list.querySelectorAll(".center-card.active").forEach(function (card) {
+        card.classList.remove("active");
+      });
+      var card = document.getElementById("center-" + id);
+      if (card) {
+        card.classList.add("active");
+      }
+    }
+
+    if (list) {
+      list.querySelectorAll(".center-card").forEach(function (card) {
+        var id = card.dataset.center;
+        function show() {
+          highlight(id);
+          var marker = markers[id];
+          if (marker && group.zoomToShowLayer) {
+            group.zoomToShowLayer(marker, function () {});
+          }
+        }
+        card.addEventListener("mouseenter", function () { highlight(id); });
+        card.addEventListener("focusin", show);
+      });
+    }
+
+    var bounds = group.getBounds();
+    if (config.originLat) {
+      // Around a search's starting point, the view holds the three nearest centers; the
+      // others are a zoom away.
+      var origin = L.latLng(parseFloat(config.originLat), parseFloat(config.originLon));
+      L.circleMarker(origin, { radius: 6, color: "#1a1a1a", weight: 2, fillOpacity: 0.2 })
+        .bindTooltip(config.originLabel)
+        .addTo(map);
+      bounds = L.latLngBounds([origin]);
+      data.features.slice(0, 3).forEach(function (feature) {
+        bounds.extend(L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]));
+      });
+    }
+    if (bounds.isValid()) {
+      map.fitBounds(bounds, { padding: [30, 30], maxZoom: parseInt(config.zoom || "14", 10) });
+    }
+
+    // Boundaries are drawn even when no tile can be loaded, so the map still makes sense.
+    if (config.boundariesUrl) {
+      fetch(config.boundariesUrl, { headers: { Accept: "application/geo+json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (collection) {
+          if (collection) {
+            L.geoJSON(collection, {
+              interactive: false,
+              style: { color: "#4a4a4a", weight: 1, fill: false }
+            }).addTo(map).bringToBack();
+            if (!bounds.isValid()) {
+              map.fitBounds(L.geoJSON(collection).getBounds());
+            }
+          }
+        })
+        .catch(function () { /* the centers are on the map already */ });
+    }
+  });
+})();

@@ -1,0 +1,86 @@
+// The search form's enhancements: "use my location" and place suggestions. Without
+// them the form still works: a typed place is looked up by the server.
+(function () {
+  "use strict";
+  var form = document.getElementById("search-form");
+  if (!form) {
+    return;
+  }
+  var locate = document.getElementById("use-my-location");
+  var or = document.getElementById("locate-or");
+  var status = document.getElementById("locate-status");
+  var place = document.getElementById("place");
+  var suggestions = document.getElementById("place-suggestions");
+  // Decimals of a degree kept in the address: 3, about 100 m.
+  var DECIMALS = 3;
+
+  function chosenCategory() {
+    var checked = form.querySelector("input[name=category]:checked");
+    return checked ? checked.value : "";
+  }
+
+  function searchFrom(lat, lon) {
+    var params = new URLSearchParams();
+    if (chosenCategory()) {
+      params.set("category", chosenCategory());
+    }
+    params.set("lat", lat.toFixed(DECIMALS));
+    params.set("lon", lon.toFixed(DECIMALS));
+    // Replace, not push: the position is not kept as a step in the history.
+    window.location.replace(form.action + "?" + params.toString());
+  }
+
+  if (locate && "geolocation" in navigator) {
+    locate.hidden = false;
+    or.hidden = false;
+    locate.addEventListener("click", function () {
+      status.textContent = "…";
+      navigator.geolocation.getCurrentPosition(
+        function (position) {
+          searchFrom(position.coords.latitude, position.coords.longitude);
+        },
+        function () {
+          status.textContent = locate.dataset.denied;
+          place.focus();
+        },
+        { enableHighAccuracy: false, timeout: 15000, maximumAge: 600000 }
+      );
+    });
+  }
+
+  // Suggestions come from the place search, as the person types.
+  var pending = null;
+  var codes = {};
+  place.addEventListener("input", function () {
+    var text = place.value.trim();
+    if (pending) {
+      clearTimeout(pending);
+    }
+    if (text.length < 2 || codes[text]) {
+      return;
+    }
+    pending = setTimeout(function () {
+      var url = place.dataset.placesUrl + "?limit=8&q=" + encodeURIComponent(text);
+      fetch(url, { headers: { Accept: "application/json", "Accept-Language": document.documentElement.lang } })
+        .then(function (response) { return response.ok ? response.json() : []; })
+        .then(function (places) {
+          suggestions.textContent = "";
+          places.forEach(function (found) {
+            var name = document.documentElement.lang === "ar" ? found.name_ar : found.name_fr;
+            var option = document.createElement("option");
+            option.value = name + " — " + found.code;
+            codes[option.value] = found.code;
+            suggestions.appendChild(option);
+          });
+        })
+        .catch(function () { /* the server still understands a typed name */ });
+    }, 250);
+  });
+  // A chosen suggestion is sent as its official code, which names one place only.
+  form.addEventListener("submit", function () {
+    var code = codes[place.value.trim()];
+    if (code) {
+      place.value = code;
+    }
+  });
+})();

@@ -1,0 +1,203 @@
+"""Browser tests: the real site under gunicorn, on a database of its own, driven by
+Debian's Chromium through Playwright. Nothing outside localhost is reached: requests to
+other hosts are refused, the base map has no tiles, and the quick exit leads to a local
+page."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+PROJECT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = PROJECT / "test-artifacts" / "screenshots"
+# (latitude, longitude) of the Hassan Tower, Rabat.
+RABAT = (34.0240, -6.8225)
+
+# Test centers, clearly named as such, near Rabat (with phones) and one sensitive.
+TEST_CENTERS = "\n".join(
+    [
+        "external_ref,name_ar,name_fr,category,phones,latitude,longitude,opening_hours",
+        "test-rabat-1,مركز تجريبي الرباط,Centre d'essai Rabat,disability,+212537000001,"
+        "34.0200,-6.8400,mon 08:30-16:30; tue 08:30-16:30",
+        "test-rabat-2,مركز تجريبي أكدال,Centre d'essai Agdal,disability,+212537000002,"
+        "33.9950,-6.8500,",
+        "test-temara,مركز تجريبي تمارة,Centre d'essai Témara,disability,,33.9280,-6.9060,",
+        "test-women-rabat,فضاء تجريبي,Espace d'essai,women,+212537000003,34.0100,-6.8300,",
+        "",
+    ]
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _database_url(name: str) -> str:
+    parts = urllib.parse.urlsplit(os.environ.get("DATABASE_URL", settings.LOCAL_DATABASE_URL))
+    head, _old = parts.path.rsplit("/", 1)
+    return urllib.parse.urlunsplit(parts._replace(path=f"{head}/{name}"))
+
+
+@pytest.fixture(scope="session")
+def site(django_db_blocker, tmp_path_factory):
+    """The site's address, served by gunicorn from a database prepared as `make run` does."""
+    name = f"{settings.DATABASES['default']['NAME']}_browser"
+    with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    environment = {
+        **os.environ,
+        "DATABASE_URL": _database_url(name),
+        "DJANGO_SETTINGS_MODULE": "geo_directory.settings.test",
+        "MAP_TILES_URL": "",
+        "QUICK_EXIT_URL": f"{base}/healthz",
+        "API_ANONYMOUS_RATE": "100000/minute",
+    }
+    sheet = tmp_path_factory.mktemp("browser") / "test-centers.csv"
+    sheet.write_text(TEST_CENTERS, encoding="utf-8")
+    for command in (
+        ["migrate", "--no-input", "-v", "0"],
+        ["load_admin_areas", "-v", "0"],
+        ["loaddata", "-v", "0", "fixtures/categories.json", "fixtures/services.json"],
+        ["import_centers", "fixtures/centers.csv"],
+        ["import_centers", str(sheet)],
+    ):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=PROJECT,
+            env=environment,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "geo_directory.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+        ],
+        cwd=PROJECT,
+        env=environment,
+    )
+    try:
+        _wait_until_up(f"{base}/healthz")
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def _wait_until_up(url: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (our own local server)
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"The site did not start: {url}")
+
+
+@pytest.fixture(scope="module")
+def browser(site):
+    """Chromium, for one module: Playwright keeps an event loop running meanwhile, during
+    which Django refuses database work, so the site's database is prepared before."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+class ConsoleErrors(list):
+    def check(self):
+        assert not self, "\n".join(self)
+
+
+@pytest.fixture
+def page(browser, site):
+    """A fresh page at the site; records console errors and refuses other hosts."""
+    context = browser.new_context(
+        locale="ar-MA",
+        geolocation={"latitude": RABAT[0], "longitude": RABAT[1]},
+        permissions=["geolocation"],
+        # axe-core is injected as a script tag, which the site's policy would refuse.
+        bypass_csp=True,
+    )
+    context.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith(site) else route.abort(),
+    )
+    page = context.new_page()
+    page.console_errors = ConsoleErrors()
+    page.on(
+        "console",
+        lambda message: (
+            page.console_errors.append(f"{page.url}: {message.text}")
+            if message.type == "error"
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: page.console_errors.append(f"{page.url}: {error}"))
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot(page):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(name: str) -> None:
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+    return take
+
+
+AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture
+def axe_violations(page):
+    def run() -> list[str]:
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "async () => await axe.run(document, "
+            "{runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
+        )
+        return [
+            f"{v['id']} ({v['impact']}): {v['help']} — "
+            + "; ".join(node["target"][0] for node in v["nodes"][:3])
+            for v in result["violations"]
+        ]
+
+    return run
