@@ -21,7 +21,7 @@ export DATABASE_URL := $(shell PGPORT=$(PGPORT) scripts/localdb.sh url)
 endif
 
 .PHONY: run test setup system-packages database migrate data translations static lint \
-	db-start db-stop bench bench-places
+	db-start db-stop bench bench-places loadtest
 
 run: SYSTEM_PURPOSE := run
 run: setup static
@@ -82,3 +82,6 @@ bench: setup
 
 bench-places: setup
 	$(PY) benchmarks/place_search.py
+
+loadtest: setup static
+	$(PY) benchmarks/load.py

@@ -25,6 +25,7 @@ RESULTS = 10
 # Coordinates kept in a search's address: 3 decimals of a degree, about 100 m, enough to
 # find the nearest centers without recording where someone stands.
 COORDINATE_DECIMALS = 3
+MAX_PLACE_LENGTH = 100
 _PLACE_CODE = re.compile(r"^\d{2}(\.\d{3}(\.\d{2}\.\d{1,2})?)?$")
 
 
@@ -152,6 +153,8 @@ def _origin(request) -> tuple[Origin | None, str]:
     place = request.GET.get("place", "").strip()
     if not place:
         return None, ""
+    if "\x00" in place or len(place) > MAX_PLACE_LENGTH:
+        return None, _("No place of that name was found in Morocco.")
     if _PLACE_CODE.match(place):
         found = Place.objects.filter(code=place).first()
     elif len(place) >= 2:

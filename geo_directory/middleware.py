@@ -1,5 +1,10 @@
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
+
+from .problems import problem_response
 
 API_PREFIX = "/api/"
 API_DEFAULT_LANGUAGE = "en"
@@ -33,3 +38,54 @@ def _accepted_language(header: str) -> str:
         except LookupError:
             continue
     return API_DEFAULT_LANGUAGE
+
+
+class DatabaseUnavailableMiddleware:
+    """When the database cannot be reached, a clear 503 rather than a server error: a
+    problem document for the API, a short page in the visitor's language for the site.
+    The connection is dropped so that the next request connects afresh: service resumes
+    by itself when the database is back."""
+
+    RETRY_AFTER_SECONDS = 30
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        connection.close_if_unusable_or_obsolete()
+        if is_api_request(request):
+            response = problem_response(
+                "service-unavailable",
+                translation.gettext("The directory's database cannot be reached; try again soon."),
+                503,
+            )
+        else:
+            response = HttpResponse(
+                render_to_string("503.html", {"LANGUAGE_BIDI": translation.get_language_bidi()}),
+                status=503,
+            )
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        return response
+
+
+class NulCharacterMiddleware:
+    """Refuses a query string holding a NUL character, which no field of ours accepts and
+    which PostgreSQL cannot store: a 400, before any view tries to search for it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.META.get("QUERY_STRING", "") or any(
+            "\x00" in value for values in request.GET.lists() for value in values[1]
+        ):
+            message = translation.gettext("The address holds a NUL character.")
+            if is_api_request(request):
+                return problem_response("invalid-parameter", message, 400)
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

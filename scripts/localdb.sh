@@ -16,14 +16,16 @@ project=$(pwd -P)
 port=${PGPORT:-55432}
 database=${PGDATABASE_NAME:-geo_directory}
 role=geodir
-data_dir=$project/.data/postgres
-log_file=$project/.data/postgres.log
+# LOCALDB_DIR puts a cluster elsewhere (the fault tests start and stop one of their own).
+state_dir=${LOCALDB_DIR:-$project/.data}
+data_dir=$state_dir/postgres
+log_file=$state_dir/postgres.log
 bin_dir=${PG_BIN_DIR:-/usr/lib/postgresql/15/bin}
 
 # A Unix socket path is limited to 107 bytes: a deep clone falls back to /tmp.
-socket_dir=$project/.data/run
+socket_dir=$state_dir/run
 if [ $(( ${#socket_dir} + 20 )) -gt 107 ]; then
-    socket_dir=/tmp/geo-directory-$(printf '%s' "$project" | md5sum | cut -c1-12)
+    socket_dir=/tmp/geo-directory-$(printf '%s' "$state_dir" | md5sum | cut -c1-12)
 fi
 
 # PostgreSQL refuses to run as root: as root, the cluster belongs to the unprivileged
@@ -39,8 +41,8 @@ pg() { "${as_owner[@]}" "$bin_dir/$1" "${@:2}"; }
 psql_local() { "${as_owner[@]}" psql -X -q -v ON_ERROR_STOP=1 -h "$socket_dir" -p "$port" -U "$role" "$@"; }
 
 ensure_owner_can_reach() {
-    # The cluster's owner must be able to enter every folder above .data.
-    local dir=$project/.data
+    # The cluster's owner must be able to enter every folder above the cluster's.
+    local dir=$state_dir
     while [ "$dir" != / ]; do
         if ! "${as_owner[@]}" test -x "$dir"; then
             echo "Letting $owner traverse $dir (chmod o+x) so that it can reach the cluster."
@@ -53,8 +55,8 @@ ensure_owner_can_reach() {
 init_cluster() {
     [ -f "$data_dir/PG_VERSION" ] && return
     echo "Creating the project's PostgreSQL cluster in $data_dir"
-    install -d -m 700 "$project/.data"
-    [ "$owner" = "$(id -un)" ] || chown "$owner" "$project/.data"
+    install -d -m 700 "$state_dir"
+    [ "$owner" = "$(id -un)" ] || chown "$owner" "$state_dir"
     ensure_owner_can_reach
     pg initdb -D "$data_dir" -U "$role" --auth-local=trust --auth-host=scram-sha-256 \
         --encoding=UTF8 --locale=C.UTF-8 >/dev/null
@@ -78,7 +80,7 @@ start() {
     init_cluster
     ensure_owner_can_reach
     install -d -m 700 "$socket_dir"
-    [ "$owner" = "$(id -un)" ] || chown "$owner" "$socket_dir" "$project/.data"
+    [ "$owner" = "$(id -un)" ] || chown "$owner" "$socket_dir" "$state_dir"
     if ! is_running; then
         touch "$log_file" && chown "$owner" "$log_file"
         pg pg_ctl start -D "$data_dir" -l "$log_file" -w -t 60 \

@@ -4,9 +4,12 @@ Every value that differs between machines comes from an environment variable (or
 `.env` file at the project root, see `.env.example`); nothing here is a secret.
 """
 
+import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -29,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     "django.contrib.postgres",
     "django.forms",
+    "geo_directory",
     "rest_framework",
     "rest_framework_gis",
     "django_filters",
@@ -37,6 +41,8 @@ INSTALLED_APPS = [
     "leaflet",
     "simple_history",
     "corsheaders",
+    "csp",
+    "axes",
     "regions",
     "centers",
     "partners",
@@ -44,11 +50,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "geo_directory.middleware.ApiLanguageMiddleware",
+    "geo_directory.middleware.NulCharacterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -57,7 +65,24 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # ETag from the content, and 304 for If-None-Match / If-Modified-Since.
     "django.middleware.http.ConditionalGetMiddleware",
+    # A clear 503 when the database cannot be reached (innermost: it sees the views'
+    # exceptions first).
+    "geo_directory.middleware.DatabaseUnavailableMiddleware",
+    # Locks out repeated failed sign-ins (last, as django-axes asks).
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# After 5 failed sign-ins for a username from one address, 15 minutes without any.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env.int("API_NUM_PROXIES", default=0)
 
 ROOT_URLCONF = "geo_directory.urls"
 WSGI_APPLICATION = "geo_directory.wsgi.application"
@@ -164,6 +189,26 @@ LEAFLET_CONFIG = {
         }
     },
 }
+# Content Security Policy: scripts only from this site, or inline with the page's nonce
+# (the map's start-up script); no plugin, no framing, no third-party font or tracker.
+# Styles may be inline: category colours are style attributes, and Leaflet positions the
+# map's pieces with them.
+_TILE_HOST = "{0.scheme}://{0.netloc}".format(urlsplit(MAP_TILES_URL)) if MAP_TILES_URL else None
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", *([_TILE_HOST.replace("{s}.", "*.")] if _TILE_HOST else [])],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
 # Where the "quick exit" button takes someone who must leave the site at once.
 QUICK_EXIT_URL = env("QUICK_EXIT_URL", default="https://www.google.com/search?q=weather")
 

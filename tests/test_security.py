@@ -1,0 +1,162 @@
+"""Protections a visitor, a partner or an attacker meets: the Content Security Policy,
+sign-in lockout, hostile text in searches, keys that open nothing private, and imports
+that never leave half their rows behind."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import OperationalError
+from django.urls import reverse
+from django.utils import translation
+
+from centers import services, sheets
+from centers.models import Center
+from partners.models import ApiKey
+from partners.throttling import AnonymousRateThrottle
+from tests.centers.factories import (
+    MARRAKECH_JEMAA_EL_FNA,
+    RABAT_HASSAN_TOWER,
+    CategoryFactory,
+    make_center,
+    make_staff,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def no_quota(monkeypatch):
+    cache.clear()
+    monkeypatch.setattr(AnonymousRateThrottle, "rate", "100000/minute", raising=False)
+
+
+@pytest.fixture
+def centers():
+    women = CategoryFactory(code="women", sensitive=True)
+    disability = CategoryFactory(code="disability")
+    return {
+        "women": make_center(at=MARRAKECH_JEMAA_EL_FNA, category=women, name_fr="Espace"),
+        "rabat": make_center(at=RABAT_HASSAN_TOWER, category=disability, name_fr="Centre"),
+    }
+
+
+def test_pages_forbid_inline_scripts_without_the_pages_nonce(client, centers):
+    response = client.get("/?category=disability&lat=34.02&lon=-6.84")
+
+    policy = response["Content-Security-Policy"]
+    script_src = re.search(r"script-src ([^;]+)", policy).group(1)
+    assert "'unsafe-inline'" not in script_src
+    nonce = re.search(r"'nonce-([^']+)'", script_src).group(1)
+    page = response.content.decode()
+    inline_scripts = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)([^>]*)>", page)
+    assert inline_scripts, "the map page has its start-up script"
+    assert all(f'nonce="{nonce}"' in attributes for attributes in inline_scripts)
+    assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+
+
+def test_repeated_failed_sign_ins_lock_the_account_for_a_while(client):
+    staff = make_staff("regional", role="Regional editors", regions=["04"])
+    with translation.override("en"):
+        login = reverse("admin:login")
+
+    for _ in range(5):
+        client.post(login, {"username": "regional", "password": "wrong-password"})
+    locked = client.post(login, {"username": "regional", "password": "a-long-test-password"})
+
+    assert locked.status_code == 429
+    assert "locked" in locked.content.decode().lower()
+    assert not client.session.get("_auth_user_id")
+    assert staff.is_active
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "'; DROP TABLE centers_center; --",
+        "%' OR '1'='1",
+        "%%> search_normalize('x')",
+        "_%\\",
+        "<script>alert(1)</script>",
+        "ء" * 100,
+    ],
+)
+def test_hostile_text_in_searches_is_only_text(client, api_client, centers, hostile):
+    for response in (
+        api_client.get("/api/v1/centers/", {"q": hostile}),
+        api_client.get("/api/v1/places/", {"q": hostile}),
+        api_client.get("/api/v1/centers/", {"category": hostile}),
+        api_client.get("/api/v1/centers/", {"region": hostile, "bbox": hostile}),
+    ):
+        assert response.status_code in {200, 400}, response.content[:300]
+        assert response["Content-Type"].endswith("json")
+    page = client.get("/", {"place": hostile})
+    assert page.status_code == 200
+    assert b"<script>alert(1)</script>" not in page.content
+    assert Center.objects.count() == 2
+
+
+def test_an_api_key_opens_nothing_the_public_cannot_see(api_client, centers):
+    key = ApiKey(organisation="Partner")
+    secret = key.issue()
+    key.save()
+    anonymous = api_client.get("/api/v1/centers/", {"format": "geojson"}).content
+    exact = centers["women"].location
+
+    with_key = api_client.get("/api/v1/centers/", {"format": "geojson"}, HTTP_X_API_KEY=secret)
+    as_csv = api_client.get("/api/v1/centers/", {"format": "csv"}, HTTP_X_API_KEY=secret)
+
+    assert with_key.content == anonymous
+    for body in (with_key.content.decode(), as_csv.getvalue().decode()):
+        assert f"{exact.y:.6f}" not in body and f"{exact.x:.6f}" not in body
+
+
+def test_staff_exports_need_a_staff_sign_in(client, centers):
+    with translation.override("en"):
+        changelist = reverse("admin:centers_center_changelist")
+        template = reverse("admin:centers_center_import_template", args=["csv"])
+
+    export = client.post(
+        changelist, {"action": "export_csv", "_selected_action": [centers["women"].pk]}
+    )
+    download = client.get(template)
+
+    for response in (export, download):
+        assert response.status_code == 302
+        assert "/login/" in response["Location"]
+
+
+def test_an_import_interrupted_midway_leaves_nothing_behind(monkeypatch):
+    CategoryFactory(code="disability")
+    sheet = (
+        b"external_ref,name_fr,category,latitude,longitude\n"
+        b"i-1,Un,disability,34.02,-6.84\n"
+        b"i-2,Deux,disability,34.00,-6.83\n"
+        b"i-3,Trois,disability,33.99,-6.85\n"
+    )
+    create = services.center_create
+    calls = []
+
+    def failing_on_the_second_row(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 2:
+            raise OperationalError("server closed the connection unexpectedly")
+        return create(**kwargs)
+
+    monkeypatch.setattr(services, "center_create", failing_on_the_second_row)
+    rows, errors = sheets.read_sheet(sheet, "centers.csv")
+
+    with pytest.raises(OperationalError):
+        services.centers_import(user=None, rows=rows, errors=errors, dry_run=False, reason="x")
+
+    assert not Center.objects.filter(external_ref__startswith="i-").exists()
+    assert not Center.history.filter(external_ref__startswith="i-").exists()
+
+
+def test_a_nul_character_in_the_address_is_a_400_everywhere(client, api_client):
+    for response in (
+        api_client.get("/api/v1/centers/", {"q": "a\x00b"}),
+        client.get("/", {"place": "x\x00"}),
+        client.get("/admin/", {"q": "\x00"}),
+    ):
+        assert response.status_code == 400
