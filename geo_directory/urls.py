@@ -6,11 +6,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from centers import views as site
 
 from .api import router
-from .health import healthz
+from .health import healthz, security_txt
 from .problems import problem_types
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path(".well-known/security.txt", security_txt, name="security-txt"),
     path("api/v1/problems/", problem_types, name="problem-types"),
     path("api/v1/problems/<slug:slug>", problem_types, name="problem-type"),
     path("api/v1/", include("regions.urls")),

@@ -42,3 +42,19 @@ def test_healthz_answers_503_json_naming_the_problem_when_database_is_unreachabl
     assert body["status"] == "unavailable"
     assert body["database"] == "unreachable"
     assert "refused" in body["detail"].lower() or "failed" in body["detail"].lower()
+
+
+def test_security_txt_names_the_contact_when_one_is_set(client, settings):
+    settings.SECURITY_CONTACT = "mailto:security@example.org"
+
+    response = client.get("/.well-known/security.txt")
+
+    assert response.status_code == 200
+    assert "Contact: mailto:security@example.org" in response.content.decode()
+    assert "Expires: " in response.content.decode()
+
+
+def test_security_txt_is_absent_without_a_contact(client, settings):
+    settings.SECURITY_CONTACT = ""
+
+    assert client.get("/.well-known/security.txt").status_code == 404

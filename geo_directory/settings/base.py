@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "geo_directory.middleware.ApiGZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -151,6 +152,8 @@ STORAGES = {
 
 # Sheets checked by a dry run wait here until staff confirm the import.
 IMPORT_UPLOAD_DIR = env.path("IMPORT_UPLOAD_DIR", default=str(BASE_DIR / ".data" / "imports"))
+# Where `manage.py backup` writes its files when given no --output.
+BACKUP_DIR = env.path("BACKUP_DIR", default=str(BASE_DIR / ".data" / "backups"))
 # Uploads larger than this are refused before they are read (bytes); sheets are at most 5 MB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
@@ -208,6 +211,10 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     }
 }
+
+# Where researchers report vulnerabilities (mailto: or https:), published in
+# /.well-known/security.txt; without it, that file is not served.
+SECURITY_CONTACT = env("SECURITY_CONTACT", default="")
 
 # Where the "quick exit" button takes someone who must leave the site at once.
 QUICK_EXIT_URL = env("QUICK_EXIT_URL", default="https://www.google.com/search?q=weather")

@@ -61,7 +61,8 @@ def site(django_db_blocker, tmp_path_factory):
     environment = {
         **os.environ,
         "DATABASE_URL": _database_url(name),
-        "DJANGO_SETTINGS_MODULE": "geo_directory.settings.test",
+        # The settings `make run` serves with: compressed, collected static files.
+        "DJANGO_SETTINGS_MODULE": "geo_directory.settings.base",
         "MAP_TILES_URL": "",
         "QUICK_EXIT_URL": f"{base}/healthz",
         "API_ANONYMOUS_RATE": "100000/minute",
@@ -69,6 +70,7 @@ def site(django_db_blocker, tmp_path_factory):
     sheet = tmp_path_factory.mktemp("browser") / "test-centers.csv"
     sheet.write_text(TEST_CENTERS, encoding="utf-8")
     for command in (
+        ["collectstatic", "--no-input", "-v", "0"],
         ["migrate", "--no-input", "-v", "0"],
         ["load_admin_areas", "-v", "0"],
         ["loaddata", "-v", "0", "fixtures/categories.json", "fixtures/services.json"],

@@ -159,3 +159,19 @@ def test_no_page_loads_anything_from_another_host(page, site):
     assert requested and all(url.startswith(site) for url in requested), [
         url for url in requested if not url.startswith(site)
     ]
+
+
+def test_first_screen_of_the_results_weighs_under_200_kb_before_map_tiles(page, site):
+    transferred = []
+
+    def record(response):
+        sizes = response.request.sizes()
+        transferred.append(sizes["responseBodySize"] + sizes["responseHeadersSize"])
+
+    page.on("response", record)
+    page.goto(site + "/?category=disability&lat=34.024&lon=-6.822")
+    page.wait_for_load_state("networkidle")
+
+    print(f"first screen: {sum(transferred)} bytes in {len(transferred)} responses")
+    assert sum(transferred) < 200_000, sum(transferred)
+    page.console_errors.check()
