@@ -160,3 +160,44 @@ def test_a_nul_character_in_the_address_is_a_400_everywhere(client, api_client):
         client.get("/admin/", {"q": "\x00"}),
     ):
         assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("latitude", "longitude"), [("nan", "-6.84"), ("34.02", "inf"), ("1e400", "0")]
+)
+def test_staff_form_refuses_coordinates_that_are_not_finite(client, latitude, longitude):
+    admin = make_staff("admin", role="National administrators")
+    category = CategoryFactory(code="disability")
+    client.force_login(admin)
+    with translation.override("en"):
+        add = reverse("admin:centers_center_add")
+
+    response = client.post(
+        add,
+        {
+            "name_fr": "Centre",
+            "category": category.pk,
+            "status": "open",
+            "location_precision": "exact",
+            "latitude": latitude,
+            "longitude": longitude,
+            **{f"opening_hours_{index}": "" for index in range(28)},
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Enter a number" in response.content.decode()
+    assert not Center.objects.exists()
+
+
+@pytest.mark.parametrize("cell", ["nan", "inf", "-inf", "1e400", "34,0,1"])
+def test_import_refuses_coordinates_that_are_not_finite_and_writes_nothing(cell):
+    CategoryFactory(code="disability")
+    sheet = f"external_ref,name_fr,category,latitude,longitude\nn-1,Un,disability,{cell},-6.84\n"
+    rows, errors = sheets.read_sheet(sheet.encode(), "centers.csv")
+
+    report = services.centers_import(user=None, rows=rows, errors=errors, dry_run=False, reason="x")
+
+    assert not report.applied
+    assert (report.errors[0].line, report.errors[0].column) == (2, "latitude")
+    assert not Center.objects.exists()
