@@ -64,7 +64,9 @@ migrate: $(VENV)/.installed database
 data: migrate
 	$(MANAGE) load_admin_areas
 	$(MANAGE) loaddata -v 0 fixtures/categories.json fixtures/services.json fixtures/accessibility.json
+	$(MANAGE) loaddata -v 0 fixtures/national_totals.json
 	$(MANAGE) import_centers fixtures/centers.csv --only-new --reason "Demo data: real centers"
+	$(MANAGE) refresh_coverage
 
 translations: $(VENV)/.installed
 	$(MANAGE) compilemessages -v 0 --ignore '.venv/*'

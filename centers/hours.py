@@ -21,8 +21,10 @@ DAY_NAMES = {
     "sun": _("Sunday"),
 }
 MAX_RANGES_PER_DAY = 2
-_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
-_RANGE = re.compile(r"^(\d{1,2}:\d{2})-(\d{1,2}:\d{2})$")
+# ASCII digits only: times are stored and compared as HH:MM text.
+_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$", re.ASCII)
+_RANGE = re.compile(r"^(\d{1,2}:\d{2})-(\d{1,2}:\d{2})$", re.ASCII)
+_SHORT_HOUR = re.compile(r"^\d:\d{2}$", re.ASCII)
 
 
 def validate(hours: dict) -> dict:
@@ -59,7 +61,7 @@ def _check_range(day: str, time_range) -> tuple[str, str]:
 
 def _normal_time(day: str, value) -> str:
     text = str(value).strip()
-    if re.match(r"^\d:\d{2}$", text):
+    if _SHORT_HOUR.match(text):
         text = "0" + text
     if not _TIME.match(text):
         raise ValidationError(

@@ -7,7 +7,7 @@ test checks that they agree), and serialize a single center for its detail page.
 Every position is the public one (centers/privacy.py).
 """
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from regions.serializers import PointField
@@ -63,6 +63,7 @@ class CenterListItemSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(many=False)  # the list answers one page object, not an array
 class CenterPageSerializer(serializers.Serializer):
     count = serializers.IntegerField(
         allow_null=True,
@@ -107,6 +108,8 @@ class AreaSerializer(serializers.Serializer):
 
 
 class CenterDetailSerializer(serializers.ModelSerializer):
+    # Slugs keep Arabic and accented letters, which JSON Schema's \w does not match.
+    slug = serializers.CharField(read_only=True)
     category = CategorySerializer()
     services = TaxonomySerializer(many=True)
     accessibility = TaxonomySerializer(many=True)

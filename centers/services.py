@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from planning.services import coverage_refresh
 from regions.models import Commune, Region
 
 from .models import AccessibilityFeature, Category, Center, Service, center_history
@@ -223,6 +224,7 @@ def category_update_sensitivity(*, category: Category, sensitive: bool) -> int:
         center.category = category
         apply_privacy_rule(center)
     Center.objects.bulk_update(centers, PUBLIC_FIELDS, batch_size=500)
+    _refresh_coverage_after_commit(category)
     return len(centers)
 
 
@@ -266,6 +268,24 @@ def _place(center: Center, position: Position) -> None:
     apply_privacy_rule(center)
 
 
+def _refresh_coverage_after_commit(category: Category) -> None:
+    """The planners' distances follow the directory: once the write is committed, the
+    categories it touched are recomputed, once per transaction however many centers it
+    wrote."""
+    connection = transaction.get_connection()
+    pending = getattr(connection, "coverage_categories_pending", None)
+    if pending is None:
+        pending = connection.coverage_categories_pending = set()
+
+        def refresh():
+            ids = set(connection.coverage_categories_pending)
+            connection.coverage_categories_pending = None
+            coverage_refresh(categories=Category.objects.filter(id__in=ids))
+
+        transaction.on_commit(refresh)
+    pending.add(category.pk)
+
+
 def _save_with_history(
     center: Center, history_type: str, user, reason: str, services=None, accessibility=None
 ) -> None:
@@ -282,6 +302,7 @@ def _save_with_history(
     center._history_user = user if getattr(user, "pk", None) else None
     center._change_reason = reason or None
     center_history.create_historical_record(center, history_type)
+    _refresh_coverage_after_commit(center.category)
 
 
 def _unique_slug(center: Center) -> str:

@@ -60,15 +60,20 @@ def _text(value: str) -> str:
     return value.strip()
 
 
+# The largest number a PostgreSQL integer column holds.
+MAX_INTEGER = 2_147_483_647
+
+
 def _integer(value: str) -> int | None:
     value = value.strip()
     if not value:
         return None
     try:
-        number = int(float(value))
-    except ValueError:
+        number = int(value) if value.isascii() and value.isdigit() else int(float(value))
+        exact = number == float(value)
+    except (ValueError, OverflowError):
         raise ValidationError(_("%(value)s is not a whole number.") % {"value": value}) from None
-    if number < 0 or number != float(value):
+    if number < 0 or not exact or number > MAX_INTEGER:
         raise ValidationError(_("%(value)s is not a whole number.") % {"value": value})
     return number
 
@@ -89,11 +94,15 @@ def _decimal_degrees(value: str) -> float | None:
 
 
 def _date(value: str) -> datetime.date | None:
+    """YYYY-MM-DD, or a date and a time of day as spreadsheets write them."""
     value = value.strip()
     if not value:
         return None
+    day, _separator, time_of_day = value.partition("T" if "T" in value else " ")
     try:
-        return datetime.date.fromisoformat(value[:10])
+        if time_of_day:
+            datetime.time.fromisoformat(time_of_day)
+        return datetime.date.fromisoformat(day)
     except ValueError:
         raise ValidationError(
             _("%(value)s is not a date (YYYY-MM-DD).") % {"value": value}

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from planning.indicators import region_summary
 from regions.models import Place, Region
 
 from . import hours
@@ -118,6 +119,7 @@ def region_detail(request, code):
     )
     context = {
         "region": region,
+        "summary": region_summary(region),
         "provinces": provinces,
         "centers": centers,
         "map_data": _map_data(centers),

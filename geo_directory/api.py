@@ -3,6 +3,7 @@
 from rest_framework.routers import DefaultRouter
 
 from centers.api import CenterViewSet
+from planning.views import CoverageViewSet
 from regions.views import CommuneViewSet, PlaceViewSet, ProvinceViewSet, RegionViewSet
 
 router = DefaultRouter()
@@ -11,3 +12,4 @@ router.register("regions", RegionViewSet)
 router.register("provinces", ProvinceViewSet)
 router.register("communes", CommuneViewSet)
 router.register("places", PlaceViewSet, basename="place")
+router.register("coverage", CoverageViewSet, basename="coverage")

@@ -28,6 +28,8 @@ urlpatterns += i18n_patterns(
     path("centers/<str:slug>/", site.center_detail, name="center-detail"),
     path("regions/", site.region_list, name="region-list"),
     path("regions/<str:code>/", site.region_detail, name="region-detail"),
+    # Before the admin, whose catch-all would take it: staff pages of the planning tools.
+    path("admin/planning/", include("planning.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

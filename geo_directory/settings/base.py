@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "regions",
     "centers",
     "partners",
+    "planning",
 ]
 
 MIDDLEWARE = [
@@ -271,6 +272,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `kind`: each its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "CommuneKindEnum": "regions.models.Commune.Kind",
+        "ProvinceKindEnum": "regions.models.Province.Kind",
+        "PlaceKindEnum": "regions.models.Place.Kind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "geo_directory.schema.add_problem_responses",
+    ],
 }
 
 LOGGING = {

@@ -1,0 +1,47 @@
+"""The OpenAPI schema's account of errors: every operation may answer a problem document
+(RFC 9457) for a refused parameter, an unknown key, a missing resource, a used-up quota
+or an unreachable database."""
+
+PROBLEM = {
+    "type": "object",
+    "description": "A problem document (RFC 9457); the types are listed at /api/v1/problems/.",
+    "properties": {
+        "type": {"type": "string", "example": "/api/v1/problems/invalid-parameter"},
+        "title": {"type": "string", "example": "Invalid parameter"},
+        "status": {"type": "integer", "example": 400},
+        "detail": {"type": "string", "example": "Ensure this value is less than or equal to 90."},
+        "parameter": {"type": "string", "nullable": True, "example": "lat"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "parameter": {"type": "string", "nullable": True},
+                    "detail": {"type": "string"},
+                },
+            },
+        },
+    },
+    "required": ["type", "title", "status", "detail"],
+}
+
+ERRORS = {
+    "400": "A parameter was refused; `parameter` names it.",
+    "401": "The API key sent in X-Api-Key is unknown or revoked.",
+    "404": "No such resource, or no such format.",
+    "429": "The request quota is used up; Retry-After says when to try again.",
+    "503": "The directory's database cannot be reached for a moment.",
+}
+
+
+def add_problem_responses(result, generator, request, public):
+    """drf-spectacular post-processing hook (SPECTACULAR_SETTINGS)."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM
+    content = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for methods in result.get("paths", {}).values():
+        for operation in methods.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in ERRORS.items():
+                response = responses.setdefault(status, {"description": description})
+                response["content"] = content
+    return result

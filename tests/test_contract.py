@@ -1,0 +1,182 @@
+"""The public API against its own OpenAPI schema.
+
+Schemathesis reads the schema the application serves and, for every operation, sends
+generated requests, valid and invalid, through the WSGI application in-process: no
+answer may be a server error, every answer must have a documented status code and
+content type, and its body must match the documented one. Generation is bounded and
+derandomized, so a run is reproducible and takes about a minute per test.
+"""
+
+import pytest
+import schemathesis
+from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from geo_directory.wsgi import application
+from partners.throttling import AnonymousRateThrottle
+
+from .centers.factories import (
+    CASABLANCA,
+    DAKHLA,
+    MARRAKECH_JEMAA_EL_FNA,
+    RABAT_HASSAN_TOWER,
+    SALE,
+    AccessibilityFeatureFactory,
+    CategoryFactory,
+    ServiceFactory,
+    make_center,
+)
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
+
+EXAMPLES_PER_OPERATION = 30
+bounded = settings(
+    max_examples=EXAMPLES_PER_OPERATION,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    # The directory fixture is read-only data shared by the examples of an operation.
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+# Schemathesis's WSGI client asks for gzip, as `requests` does, but unlike `requests` it
+# does not decompress: bodies are checked as sent uncompressed.
+UNCOMPRESSED = {"Accept-Encoding": "identity"}
+
+
+@pytest.fixture
+def directory(db, monkeypatch):
+    """Centers at known places, with the codes the schema's examples use; the women's
+    space in Salé is sensitive. No quota: the fuzzer sends many requests a second."""
+    monkeypatch.setattr(AnonymousRateThrottle, "rate", "100000/minute", raising=False)
+    disability = CategoryFactory(code="disability")
+    women = CategoryFactory(code="women", sensitive=True)
+    legal_aid = ServiceFactory(code="legal-aid")
+    step_free = AccessibilityFeatureFactory(code="step-free-access")
+    centers = {
+        "rabat": make_center(
+            at=RABAT_HASSAN_TOWER,
+            category=disability,
+            name_fr="Centre Hassan",
+            address_fr="Tour Hassan",
+            opening_hours={"mon": [["08:30", "12:00"], ["14:00", "16:30"]]},
+        ),
+        "sale": make_center(
+            at=SALE,
+            category=women,
+            name_fr="Espace Salé",
+            address_fr="3 rue secrète",
+            services=[legal_aid],
+        ),
+        "casablanca": make_center(at=CASABLANCA, category=disability, name_fr="Centre Anfa"),
+        "marrakech": make_center(
+            at=MARRAKECH_JEMAA_EL_FNA, category=women, name_ar="فضاء مراكش", name_fr=""
+        ),
+        "dakhla": make_center(
+            at=DAKHLA, category=disability, name_fr="Centre Dakhla", status="planned"
+        ),
+    }
+    centers["casablanca"].accessibility.add(step_free)
+    # The codes' ids are cached: forget those of other tests' databases.
+    cache.clear()
+    yield centers
+    cache.clear()
+
+
+@pytest.fixture
+def in_process_requests(directory):
+    """Requests through the WSGI application share the test's connection and transaction.
+    As Django's test client does, Django is kept from closing the connection at the start
+    and end of each request, which would abort the test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield directory
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def call_and_validate(case, checks, headers=None):
+    """One request in a savepoint rolled back afterwards: every example starts from the
+    same data, and a statement that fails cannot poison the examples after it."""
+    savepoint = transaction.savepoint()
+    try:
+        return case.call_and_validate(checks=checks, headers=headers)
+    finally:
+        transaction.savepoint_rollback(savepoint)
+
+
+@schema.parametrize()
+@bounded
+def test_no_request_gets_a_server_error(case, in_process_requests):
+    call_and_validate(case, [not_a_server_error])
+
+
+@schema.parametrize()
+@bounded
+def test_every_answer_has_its_documented_content_type_and_body(case, in_process_requests):
+    call_and_validate(case, [content_type_conformance, response_schema_conformance], UNCOMPRESSED)
+
+
+@schema.parametrize()
+@bounded
+def test_every_status_code_is_documented(case, in_process_requests):
+    call_and_validate(case, [status_code_conformance])
+
+
+# Generated identifiers seldom name a real center or area: these requests reach the
+# answers that carry data, in every format.
+KNOWN_REQUESTS = [
+    ("/api/v1/coverage/", {}, {"category": "disability", "level": "commune"}),
+    ("/api/v1/coverage/", {}, {"category": "women", "level": "region"}),
+    ("/api/v1/centers/", {}, {"lat": 34.0209, "lon": -6.8416}),
+    ("/api/v1/centers/", {}, {"lat": 31.5, "lon": -10.0, "radius_km": 5, "limit": "2"}),
+    ("/api/v1/centers/", {}, {"region": "04", "format": "geojson"}),
+    ("/api/v1/centers/", {}, {"lat": 34.0209, "lon": -6.8416, "format": "csv"}),
+    ("/api/v1/centers/{slug}/", {"slug": "rabat"}, {}),
+    ("/api/v1/centers/{slug}/", {"slug": "sale"}, {}),
+    ("/api/v1/regions/", {}, {}),
+    ("/api/v1/regions/{code}/", {"code": "04"}, {}),
+    ("/api/v1/regions/boundaries.geojson", {}, {}),
+    ("/api/v1/regions/{code}/provinces.geojson", {"code": "04"}, {}),
+    ("/api/v1/provinces/", {}, {"region": "04"}),
+    ("/api/v1/provinces/{code}/", {"code": "04.421"}, {}),
+    ("/api/v1/communes/", {}, {"province": "04.421", "limit": 5}),
+    ("/api/v1/communes/{code}/", {"code": "04.421.01.0"}, {}),
+    ("/api/v1/places/", {}, {"q": "rabat"}),
+    ("/api/v1/places/locate/", {}, {"lat": 34.0209, "lon": -6.8416}),
+]
+
+
+def test_known_requests_cover_every_operation():
+    operations = {operation.ok().path for operation in schema.get_all_operations()}
+
+    assert {path for path, _parameters, _query in KNOWN_REQUESTS} == operations
+
+
+@pytest.mark.parametrize(("path", "path_parameters", "query"), KNOWN_REQUESTS)
+def test_answers_about_known_centers_and_areas_match_the_schema(
+    in_process_requests, path, path_parameters, query
+):
+    if "slug" in path_parameters:
+        path_parameters = {"slug": in_process_requests[path_parameters["slug"]].slug}
+    case = schema[path]["GET"].Case(path_parameters=path_parameters, query=query)
+
+    response = call_and_validate(
+        case,
+        [
+            not_a_server_error,
+            status_code_conformance,
+            content_type_conformance,
+            response_schema_conformance,
+        ],
+        UNCOMPRESSED,
+    )
+
+    assert response.status_code == 200
