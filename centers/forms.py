@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import hours
 from .models import Center
-from .services import ensure_region_allowed, position_resolve
+from .services import CENTER_FIELDS, ensure_region_allowed, position_resolve
 from .sheets import MAX_FILE_BYTES
 
 RANGES_PER_DAY = hours.MAX_RANGES_PER_DAY
@@ -86,33 +86,6 @@ class OpeningHoursField(forms.MultiValueField):
                     )
                 stored.setdefault(day, []).append([f"{opens:%H:%M}", f"{closes:%H:%M}"])
         return hours.validate(stored)
-
-
-# The form's values that are fields of the center as they are.
-CENTER_FIELDS = [
-    "name_ar",
-    "name_fr",
-    "name_en",
-    "category",
-    "status",
-    "status_note",
-    "description_ar",
-    "description_fr",
-    "address_ar",
-    "address_fr",
-    "eligibility_ar",
-    "eligibility_fr",
-    "managing_organisation",
-    "capacity",
-    "phones",
-    "email",
-    "website",
-    "opening_hours",
-    "opening_hours_note",
-    "last_verified_on",
-    "source_urls",
-    "external_ref",
-]
 
 
 def _form_field(model_field, **kwargs):

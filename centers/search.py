@@ -19,7 +19,7 @@ from .models import Center
 DEFAULT_STATUSES = [Center.Status.OPEN, Center.Status.TEMPORARILY_CLOSED]
 # Counting stops here: beyond it the count is not given (a wide radius in a dense area
 # would otherwise cost more than the page itself).
-MAX_COUNT = 10_000
+MAX_COUNT = 1_000
 _HERE = "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography"
 # The newest change in the whole directory, read once on the updated_at index, in seconds
 # since 1970 (a number is cheaper to read than a timestamp, on every row).

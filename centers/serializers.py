@@ -68,7 +68,7 @@ class CenterPageSerializer(serializers.Serializer):
     count = serializers.IntegerField(
         allow_null=True,
         help_text="Number of matching centers; null for a nearest-first search without "
-        "radius (it has no bound) and when more than 10,000 match: follow `next`.",
+        "radius (it has no bound) and when more than 1,000 match: follow `next`.",
     )
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)

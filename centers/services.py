@@ -19,14 +19,15 @@ from .models import AccessibilityFeature, Category, Center, Service, center_hist
 from .privacy import PUBLIC_FIELDS, apply_privacy_rule
 from .sheets import SheetError, SheetRow
 
-# Sheet columns that are fields of the center as they are (the others give its position,
-# its services and accessibility).
-IMPORTED_FIELDS = [
-    "external_ref",
+# The fields staff write as they are (the others give the position, the services and the
+# accessibility, or are derived). The staff form edits them; a sheet may also archive.
+CENTER_FIELDS = [
     "name_ar",
     "name_fr",
     "name_en",
     "category",
+    "status",
+    "status_note",
     "description_ar",
     "description_fr",
     "address_ar",
@@ -40,12 +41,11 @@ IMPORTED_FIELDS = [
     "website",
     "opening_hours",
     "opening_hours_note",
-    "status",
-    "status_note",
     "last_verified_on",
     "source_urls",
-    "archived",
+    "external_ref",
 ]
+IMPORTED_FIELDS = [*CENTER_FIELDS, "archived"]
 
 SLUG_MAX_LENGTH = 80
 

@@ -16,3 +16,13 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Code called outside a request speaks the active language, Arabic by default: tests
+    read its messages in English. Requests still follow their own address's language."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -7,24 +7,16 @@ stops and starts; the suite's database is not touched."""
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parent.parent
+from tests.servers import PROJECT, free_port, gunicorn, wait_until
+
 LOCALDB = str(PROJECT / "scripts" / "localdb.sh")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def get(url: str) -> tuple[int, dict, str]:
@@ -38,7 +30,7 @@ def get(url: str) -> tuple[int, dict, str]:
 
 @pytest.fixture
 def cluster(tmp_path):
-    environment = {**os.environ, "LOCALDB_DIR": str(tmp_path / "db"), "PGPORT": str(_free_port())}
+    environment = {**os.environ, "LOCALDB_DIR": str(tmp_path / "db"), "PGPORT": str(free_port())}
 
     def localdb(action: str) -> str:
         return subprocess.run(
@@ -63,38 +55,8 @@ def app(cluster):
         env=environment,
         check=True,
     )
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "geo_directory.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-        ],
-        cwd=PROJECT,
-        env=environment,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(lambda: get(base + "/healthz")[0] == 200)
+    with gunicorn(environment, free_port(), workers=1) as base:
         yield base, localdb
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def _wait_for(condition, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if condition():
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError("condition not met in time")
 
 
 def test_database_outage_is_a_clear_503_and_service_resumes_by_itself(app):
@@ -122,7 +84,7 @@ def test_database_outage_is_a_clear_503_and_service_resumes_by_itself(app):
 
     localdb("start")
 
-    _wait_for(lambda: get(base + "/healthz")[0] == 200)
+    wait_until(lambda: get(base + "/healthz")[0] == 200)
     for path in ("/api/v1/centers/", "/fr/regions/"):
         status, _headers, body = get(base + path)
         assert status == 200, body[:500]

@@ -201,3 +201,16 @@ def test_import_refuses_coordinates_that_are_not_finite_and_writes_nothing(cell)
     assert not report.applied
     assert (report.errors[0].line, report.errors[0].column) == (2, "latitude")
     assert not Center.objects.exists()
+
+
+def test_searched_positions_and_places_are_not_written_to_the_logs(client, api_client, caplog):
+    caplog.set_level("DEBUG")
+
+    client.get("/", {"category": "women", "lat": "34.0123", "lon": "-6.8765"})
+    client.get("/fr/", {"place": "Tiflet"})
+    api_client.get("/api/v1/centers/", {"lat": "34.0123", "lon": "-6.8765", "q": "Tiflet"})
+    api_client.get("/api/v1/places/", {"q": "Tiflet"})
+
+    logged = caplog.text
+    assert "34.0123" not in logged and "-6.8765" not in logged
+    assert "Tiflet" not in logged

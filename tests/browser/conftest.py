@@ -4,19 +4,17 @@ other hosts are refused, the base map has no tiles, and the quick exit leads to 
 page."""
 
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
-PROJECT = Path(__file__).resolve().parents[2]
+from tests.servers import PROJECT, free_port, gunicorn
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = PROJECT / "test-artifacts" / "screenshots"
 # (latitude, longitude) of the Hassan Tower, Rabat.
@@ -37,12 +35,6 @@ TEST_CENTERS = "\n".join(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _database_url(name: str) -> str:
     parts = urllib.parse.urlsplit(os.environ.get("DATABASE_URL", settings.LOCAL_DATABASE_URL))
     head, _old = parts.path.rsplit("/", 1)
@@ -56,7 +48,7 @@ def site(django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         cursor.execute(f'CREATE DATABASE "{name}"')
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     environment = {
         **os.environ,
@@ -84,37 +76,12 @@ def site(django_db_blocker, tmp_path_factory):
             check=True,
             stdout=subprocess.DEVNULL,
         )
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "geo_directory.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-        ],
-        cwd=PROJECT,
-        env=environment,
-    )
     try:
-        _wait_until_up(f"{base}/healthz")
-        yield base
+        with gunicorn(environment, port) as base:
+            yield base
     finally:
-        server.terminate()
-        server.wait(timeout=30)
         with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-
-def _wait_until_up(url: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (our own local server)
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"The site did not start: {url}")
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ pytestmark = pytest.mark.browser
 
 def distances_in_km(page) -> list[float]:
     texts = page.locator(".center-list .center-facts dd").all_inner_texts()
-    return [
-        float(m.group(1).replace(",", ".")) for t in texts if (m := re.search(r"([\d.,]+)\s*km", t))
-    ]
+    # "1,7 km" in French, "1,7 كلم" in Arabic.
+    distance = re.compile(r"([\d.,]+)\s*(?:km|كلم)")
+    return [float(m.group(1).replace(",", ".")) for t in texts if (m := distance.search(t))]
 
 
 def test_home_page_is_arabic_and_right_to_left(page, site, screenshot):
