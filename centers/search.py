@@ -182,11 +182,31 @@ class CenterSearch:
         ]
 
     def _count(self, *, within: bool) -> int | None:
-        where, params = self._where(within=within)
+        if within:
+            return self._count_within_radius()
+        where, params = self._where(within=False)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT count(*) FROM (SELECT 1 FROM centers_center c WHERE {where} LIMIT %s) s",
                 [*params, MAX_COUNT + 1],
+            )
+            count = cursor.fetchone()[0]
+        return None if count > MAX_COUNT else count
+
+    def _count_within_radius(self) -> int | None:
+        """The centers within the radius are the first ones in distance order: counting
+        them along the spatial index's `<->` order stops after MAX_COUNT, where a count
+        of everything within the radius would first read every one (tens of thousands in
+        a dense area)."""
+        where, params = self._where(within=False)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM ("
+                f"SELECT ST_Distance(c.public_location, {_HERE}) AS distance "
+                f"FROM centers_center c WHERE {where} "
+                f"ORDER BY c.public_location <-> {_HERE} LIMIT %s"
+                ") nearest WHERE distance <= %s",
+                [*self._here, *params, *self._here, MAX_COUNT + 1, self.radius_km * 1000],
             )
             count = cursor.fetchone()[0]
         return None if count > MAX_COUNT else count
