@@ -22,18 +22,7 @@ from schemathesis.specs.openapi.checks import (
 
 from geo_directory.wsgi import application
 from partners.throttling import AnonymousRateThrottle
-
-from .centers.factories import (
-    CASABLANCA,
-    DAKHLA,
-    MARRAKECH_JEMAA_EL_FNA,
-    RABAT_HASSAN_TOWER,
-    SALE,
-    AccessibilityFeatureFactory,
-    CategoryFactory,
-    ServiceFactory,
-    make_center,
-)
+from tests.centers.factories import make_directory
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
 
@@ -56,34 +45,7 @@ def directory(db, monkeypatch):
     """Centers at known places, with the codes the schema's examples use; the women's
     space in Salé is sensitive. No quota: the fuzzer sends many requests a second."""
     monkeypatch.setattr(AnonymousRateThrottle, "rate", "100000/minute", raising=False)
-    disability = CategoryFactory(code="disability")
-    women = CategoryFactory(code="women", sensitive=True)
-    legal_aid = ServiceFactory(code="legal-aid")
-    step_free = AccessibilityFeatureFactory(code="step-free-access")
-    centers = {
-        "rabat": make_center(
-            at=RABAT_HASSAN_TOWER,
-            category=disability,
-            name_fr="Centre Hassan",
-            address_fr="Tour Hassan",
-            opening_hours={"mon": [["08:30", "12:00"], ["14:00", "16:30"]]},
-        ),
-        "sale": make_center(
-            at=SALE,
-            category=women,
-            name_fr="Espace Salé",
-            address_fr="3 rue secrète",
-            services=[legal_aid],
-        ),
-        "casablanca": make_center(at=CASABLANCA, category=disability, name_fr="Centre Anfa"),
-        "marrakech": make_center(
-            at=MARRAKECH_JEMAA_EL_FNA, category=women, name_ar="فضاء مراكش", name_fr=""
-        ),
-        "dakhla": make_center(
-            at=DAKHLA, category=disability, name_fr="Centre Dakhla", status="planned"
-        ),
-    }
-    centers["casablanca"].accessibility.add(step_free)
+    centers = make_directory()
     # The codes' ids are cached: forget those of other tests' databases.
     cache.clear()
     yield centers

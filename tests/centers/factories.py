@@ -83,3 +83,38 @@ def make_staff(username: str, *, role: str, regions=()):
     for code in regions:
         StaffAssignment.objects.create(user=user, region=Region.objects.get(code=code))
     return user
+
+
+def make_directory() -> dict:
+    """Five centers at known places, by name: in Rabat (opening hours, an address), in
+    Salé (women's space, sensitive, legal aid), Casablanca (step-free access),
+    Marrakech (women's space, Arabic name only) and Dakhla (planned)."""
+    disability = CategoryFactory(code="disability")
+    women = CategoryFactory(code="women", sensitive=True)
+    legal_aid = ServiceFactory(code="legal-aid")
+    step_free = AccessibilityFeatureFactory(code="step-free-access")
+    centers = {
+        "rabat": make_center(
+            at=RABAT_HASSAN_TOWER,
+            category=disability,
+            name_fr="Centre Hassan",
+            address_fr="Tour Hassan",
+            opening_hours={"mon": [["08:30", "12:00"], ["14:00", "16:30"]]},
+        ),
+        "sale": make_center(
+            at=SALE,
+            category=women,
+            name_fr="Espace Salé",
+            address_fr="3 rue secrète",
+            services=[legal_aid],
+        ),
+        "casablanca": make_center(at=CASABLANCA, category=disability, name_fr="Centre Anfa"),
+        "marrakech": make_center(
+            at=MARRAKECH_JEMAA_EL_FNA, category=women, name_ar="فضاء مراكش", name_fr=""
+        ),
+        "dakhla": make_center(
+            at=DAKHLA, category=disability, name_fr="Centre Dakhla", status="planned"
+        ),
+    }
+    centers["casablanca"].accessibility.add(step_free)
+    return centers

@@ -16,17 +16,7 @@ from centers.services import center_archive
 from partners.models import ApiKey
 from partners.throttling import AnonymousRateThrottle
 
-from .factories import (
-    CASABLANCA,
-    DAKHLA,
-    MARRAKECH_JEMAA_EL_FNA,
-    RABAT_HASSAN_TOWER,
-    SALE,
-    AccessibilityFeatureFactory,
-    CategoryFactory,
-    ServiceFactory,
-    make_center,
-)
+from .factories import RABAT_HASSAN_TOWER, make_directory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,35 +34,8 @@ def empty_cache():
 
 @pytest.fixture
 def directory():
-    """Centers at known places; the women's space is sensitive."""
-    disability = CategoryFactory(code="disability")
-    women = CategoryFactory(code="women", sensitive=True)
-    legal = ServiceFactory(code="legal-aid")
-    ramp = AccessibilityFeatureFactory(code="step-free-access")
-    centers = {
-        "rabat": make_center(
-            at=RABAT_HASSAN_TOWER,
-            category=disability,
-            name_fr="Centre Hassan",
-            address_fr="Tour Hassan",
-        ),
-        "sale": make_center(
-            at=SALE,
-            category=women,
-            name_fr="Espace Salé",
-            address_fr="3 rue secrète",
-            services=[legal],
-        ),
-        "casablanca": make_center(at=CASABLANCA, category=disability, name_fr="Centre Anfa"),
-        "marrakech": make_center(
-            at=MARRAKECH_JEMAA_EL_FNA, category=women, name_ar="فضاء مراكش", name_fr=""
-        ),
-        "dakhla": make_center(
-            at=DAKHLA, category=disability, name_fr="Centre Dakhla", status="planned"
-        ),
-    }
-    centers["casablanca"].accessibility.add(ramp)
-    return centers
+    """Centers at known places; the women's spaces are sensitive."""
+    return make_directory()
 
 
 def get(client, **params):
