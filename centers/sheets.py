@@ -8,6 +8,7 @@ naming the line, the column and the reason. Nothing here writes to the database.
 import csv
 import datetime
 import io
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl.cell import WriteOnlyCell
 
 from . import hours
 from .models import AccessibilityFeature, Category, Center, Service
@@ -383,7 +385,41 @@ def _cell_text(cell: Any) -> str:
         return cell.isoformat()
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
-    return str(cell)
+    return unquote_formula(str(cell))
+
+
+# What makes a spreadsheet read a cell as a formula: the characters of OWASP's "CSV
+# Injection" page, the NUL of ASVS 1.2.10, and the line feed that an XLSX file gives back
+# for a carriage return (XML keeps no "\r").
+_FORMULA_TRIGGER = "[=+\\-@\t\r\n\x00]"
+_FORMULA_START = re.compile("'*" + _FORMULA_TRIGGER)
+_QUOTED_FORMULA_START = re.compile("'+" + _FORMULA_TRIGGER)
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def quote_formula(text: str) -> str:
+    """The text as a sheet cell that no spreadsheet reads as a formula; `unquote_formula`,
+    which the import applies to every cell, gives back the same text, whatever it is.
+
+    The rule: a text that begins with =, +, -, @, a tab, a carriage return, a line feed or
+    NUL, after any number of apostrophes, is written with one more apostrophe in front;
+    reading, a cell of one or more apostrophes followed by one of those characters loses
+    one. So `=x` is written `'=x`, `'=x` is written `''=x`, and `x`, `'x` and `1-2` stay
+    as they are. Every text comes back: a quoted one loses the apostrophe it gained, and
+    one written as it is never begins with apostrophes and a trigger, so reading leaves
+    it alone. A phone number `+212537000000` is written `'+212537000000` and keeps its +.
+    A plain decimal number, such as the longitude `-6.8416`, is written as it is: a
+    number is no formula, and spreadsheets and readers of the public CSV keep reading it
+    as a number.
+    """
+    if _FORMULA_START.match(text) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def unquote_formula(cell: str) -> str:
+    """The text that `quote_formula` wrote as this cell."""
+    return cell[1:] if _QUOTED_FORMULA_START.match(cell) else cell
 
 
 def center_row(center: Center) -> list[str]:
@@ -413,7 +449,7 @@ def write_csv(rows: Iterable[list[str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMN_NAMES)
-    writer.writerows(rows)
+    writer.writerows([quote_formula(value) for value in row] for row in rows)
     # A byte-order mark lets spreadsheet programs recognise UTF-8 (Arabic text).
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -421,14 +457,35 @@ def write_csv(rows: Iterable[list[str]]) -> bytes:
 def write_xlsx(rows: Iterable[list[str]], *, with_column_help: bool = False) -> bytes:
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("centers")
-    sheet.append(COLUMN_NAMES)
+    sheet.append(_text_cells(sheet, COLUMN_NAMES))
     for row in rows:
-        sheet.append(row)
+        sheet.append(_text_cells(sheet, row))
     if with_column_help:
         help_sheet = workbook.create_sheet("columns")
-        help_sheet.append(["column", "required", "meaning"])
+        help_sheet.append(_text_cells(help_sheet, ["column", "required", "meaning"]))
         for column in COLUMNS:
-            help_sheet.append([column.name, YES if column.required else NO, str(column.help)])
+            help_sheet.append(
+                _text_cells(
+                    help_sheet, [column.name, YES if column.required else NO, str(column.help)]
+                )
+            )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _text_cells(sheet, values: Iterable[str]) -> list[WriteOnlyCell]:
+    """Cells holding text, never a formula, quoted as in CSV.
+
+    The apostrophe is needed here too, as ASVS 1.2.10 asks for every spreadsheet format:
+    Excel and LibreOffice do not evaluate a text cell when they open the file, but read
+    it again as typed input when someone edits it, and `=…` becomes a formula then while
+    `'=…` stays text.
+    """
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=quote_formula(value))
+        # openpyxl writes any str that begins with "=" as a formula.
+        cell.data_type = "s"
+        cells.append(cell)
+    return cells
