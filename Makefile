@@ -6,25 +6,31 @@
 -include .env
 
 PORT ?= 8000
-PGPORT ?= 55432
+# Unset: the port the local cluster last ran on, else 55432 (scripts/localdb.sh).
+ifneq ($(strip $(PGPORT)),)
 export PGPORT
+endif
 
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := .data/stamps
 
-# Without DATABASE_URL the project runs its own PostGIS cluster under .data/.
+# Without DATABASE_URL the project runs its own PostGIS cluster under .data/; this one
+# decision also tells the system step whether to install the server and PostGIS.
 ifeq ($(strip $(DATABASE_URL)),)
-LOCAL_DB := yes
-export DATABASE_URL := $(shell PGPORT=$(PGPORT) scripts/localdb.sh url)
+DATABASE_SERVER := local
+export DATABASE_URL := $(shell scripts/localdb.sh url)
+else
+DATABASE_SERVER := external
 endif
+# What the system step installs for: `make test` adds the browser tests' needs.
+SYSTEM_PURPOSE := run
 
-.PHONY: run test setup system-packages database migrate data translations static lint \
+.PHONY: run test setup web-port system-packages database migrate data translations static lint \
 	db-start db-stop bench bench-places loadtest
 
-run: SYSTEM_PURPOSE := run
-run: setup static
+run: web-port setup static
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
 	$(VENV)/bin/gunicorn geo_directory.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4
 
@@ -35,8 +41,12 @@ test: setup lint
 
 setup: system-packages $(VENV)/.installed node_modules/.installed database migrate data translations
 
+# Before the long set-up: a taken port is named at once, with how to choose another.
+web-port:
+	@scripts/check-port.sh $(PORT) PORT "the web server"
+
 system-packages:
-	@scripts/system-packages.sh $(SYSTEM_PURPOSE)
+	@scripts/system-packages.sh $(SYSTEM_PURPOSE) $(DATABASE_SERVER)
 
 $(VENV)/.installed: requirements.txt requirements-test.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -50,7 +60,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 database:
-ifeq ($(LOCAL_DB),yes)
+ifeq ($(DATABASE_SERVER),local)
 	@scripts/localdb.sh start
 endif
 
@@ -63,8 +73,7 @@ migrate: $(VENV)/.installed database
 
 data: migrate
 	$(MANAGE) load_admin_areas
-	$(MANAGE) loaddata -v 0 fixtures/categories.json fixtures/services.json fixtures/accessibility.json
-	$(MANAGE) loaddata -v 0 fixtures/national_totals.json
+	$(MANAGE) load_reference_data
 	$(MANAGE) import_centers fixtures/centers.csv --only-new --reason "Demo data: real centers"
 	$(MANAGE) refresh_coverage
 

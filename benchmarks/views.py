@@ -47,6 +47,7 @@ class CommonSerializer(GeoFeatureModelSerializer):
     region = serializers.CharField(source="region.code")
     province = serializers.CharField(source="province.code")
     commune = serializers.CharField(source="commune.code")
+    updated_at = serializers.DateTimeField(source="public_updated_at")
     distance_m = serializers.SerializerMethodField()
 
     class Meta:

@@ -22,8 +22,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from regions.models import Region
 
 from . import services, sheets
-from .forms import CenterAdminForm, ImportForm
-from .models import AccessibilityFeature, Category, Center, Service, StaffAssignment
+from .forms import CategoryAdminForm, CenterAdminForm, ImportForm
+from .models import AccessibilityFeature, Category, Center, Helpline, Service, StaffAssignment
 
 # Records not checked for this long are listed as needing verification.
 VERIFICATION_MAX_AGE = datetime.timedelta(days=365)
@@ -168,6 +168,12 @@ class CenterAdmin(SimpleHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         return type(form.__name__, (form,), {"user": request.user})
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The map of a new center, or of one of a sensitive category, is around a place to
+        # keep secret: street tiles only from the operator's own server (geo_directory/maps.py).
+        context["position_map_sensitive"] = obj is None or obj.category.sensitive
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     # Writes go through the services: derived geography, privacy rule, one history record.
 
@@ -393,13 +399,24 @@ def _example_row() -> list[str]:
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(SimpleHistoryAdmin):
+    form = CategoryAdminForm
     list_display = ["code", "name_fr", "name_ar", "sensitive", "position"]
 
     def save_model(self, request, obj, form, change):
-        obj.save()
-        if change and "sensitive" in form.changed_data:
-            count = services.category_update_sensitivity(category=obj, sensitive=obj.sensitive)
+        reason = form.cleaned_data.get("change_reason", "")
+        if not change:
+            obj._history_user = request.user
+            obj._change_reason = reason or None
+            obj.save()
+            return
+        # The service writes the category from the database's copy, so that it knows
+        # whether the sensitivity really changes.
+        category = Category.objects.get(pk=obj.pk)
+        count = services.category_update(
+            user=request.user, category=category, fields=form.category_fields(), reason=reason
+        )
+        if "sensitive" in form.changed_data:
             self.message_user(
                 request,
                 _("The public position of %(count)s centers follows the new setting.")
@@ -407,6 +424,17 @@ class CategoryAdmin(admin.ModelAdmin):
             )
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Helpline)
+class HelplineAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "name_fr", "name_ar", "last_confirmed_year", "withdrawn"]
+    list_filter = ["withdrawn", "categories"]
+    filter_horizontal = ["categories"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A number that no longer answers is withdrawn, so that its history stays.
         return False
 
 

@@ -21,6 +21,7 @@ from .filters import CenterSearchParameters, parse_search_parameters
 from .models import Center
 from .search import CSV_COLUMNS, CenterSearch, Page
 from .serializers import CenterDetailSerializer, CenterPageSerializer
+from .sheets import quote_formula
 
 # Rows fetched at a time from the database while streaming CSV.
 CSV_BATCH = 2000
@@ -157,7 +158,7 @@ class CenterViewSet(viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         center = self.get_object()
         response = Response(self.get_serializer(center).data)
-        response["Last-Modified"] = http_date(center.updated_at.timestamp())
+        response["Last-Modified"] = http_date(center.public_updated_at.timestamp())
         return response
 
 
@@ -169,12 +170,16 @@ class _Echo:
 
 
 def _csv_cells(row) -> list:
+    """Text is quoted as in the staff's sheets, so that a name such as `=WEBSERVICE(…)`
+    is no formula; numbers, dates and yes/no cannot be one and are written as they are."""
     cells = []
     for value in row:
         if hasattr(value, "isoformat"):
             value = value.isoformat()
         elif isinstance(value, bool):
             value = "yes" if value else "no"
+        elif isinstance(value, str):
+            value = quote_formula(value)
         cells.append(value)
     return cells
 
@@ -195,8 +200,8 @@ def _envelope(envelope: dict, items: list[str], *, geojson: bool) -> str:
 
 
 def _last_change():
-    """When anything in the directory last changed: the Last-Modified of every list."""
-    return Center.objects.aggregate(last=Max("updated_at"))["last"] or _EPOCH
+    """When anything public in the directory last changed: the Last-Modified of every list."""
+    return Center.objects.aggregate(last=Max("public_updated_at"))["last"] or _EPOCH
 
 
 # Last-Modified of an empty directory.

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import hours
-from .models import Center
+from .models import Category, Center
 from .services import CENTER_FIELDS, ensure_region_allowed, position_resolve
 from .sheets import MAX_FILE_BYTES
 
@@ -219,6 +219,56 @@ class CenterAdminForm(forms.ModelForm):
     def center_fields(self) -> dict:
         """The cleaned values that are fields of the center itself."""
         return {name: self.cleaned_data[name] for name in CENTER_FIELDS}
+
+
+class CategoryAdminForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "Kept in the history of the category, and of every center when the "
+            "sensitivity changes (then it is required)."
+        ),
+    )
+
+    class Meta:
+        model = Category
+        fields = [
+            "code",
+            "name_ar",
+            "name_fr",
+            "name_en",
+            "position",
+            "description_ar",
+            "description_fr",
+            "description_en",
+            "icon",
+            "color",
+            "sensitive",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            self.instance.pk
+            and "sensitive" in self.changed_data
+            and not cleaned.get("change_reason", "").strip()
+        ):
+            self.add_error(
+                "change_reason",
+                _(
+                    "Say why the sensitivity changes: it decides whether the exact position "
+                    "of every center of this category is public."
+                ),
+            )
+        return cleaned
+
+    def category_fields(self) -> dict:
+        """The cleaned values that are fields of the category itself."""
+        return {
+            name: self.cleaned_data[name] for name in self.changed_data if name in self.Meta.fields
+        }
 
 
 class ImportForm(forms.Form):

@@ -4,7 +4,6 @@ Positions are `PointField(geography=True, srid=4326)`: distances are in metres o
 WGS84 spheroid. GEOS points are Point(x=longitude, y=latitude).
 """
 
-import datetime
 from typing import Self
 
 from django.conf import settings
@@ -71,6 +70,9 @@ class Category(Taxonomy):
             "reference point only: their exact position never leaves the staff tools."
         ),
     )
+
+    # Who changed a category and why: its sensitivity decides what the public may see.
+    history = HistoricalRecords()
 
     class Meta(Taxonomy.Meta):
         verbose_name = _("category")
@@ -153,7 +155,7 @@ class CenterQuerySet(models.QuerySet):
 # Records who changed what and when; services write one record per change through it.
 center_history = HistoricalRecords(
     m2m_fields=["services", "accessibility"],
-    excluded_fields=["search_text", "updated_at"],
+    excluded_fields=["search_text", "updated_at", "public_updated_at"],
 )
 
 
@@ -248,7 +250,14 @@ class Center(models.Model):
     archived = models.BooleanField(_("archived"), default=False)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+    # Two clocks: any write moves `updated_at` (the staff's); only a change of what the
+    # public sees moves `public_updated_at`, the clock of everything public (sync,
+    # tombstones, ETag, Last-Modified), so that editing a sensitive center's exact
+    # position or street address tells an outsider nothing.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    public_updated_at = models.DateTimeField(
+        _("publicly updated at"), default=timezone.now, editable=False, db_index=True
+    )
 
     search_text = models.GeneratedField(
         expression=SearchNormalize(
@@ -294,11 +303,71 @@ class Center(models.Model):
     def __str__(self):
         return self.name_fr or self.name_ar
 
-    @property
-    def is_verified_recently(self) -> bool:
-        if self.last_verified_on is None:
-            return False
-        return timezone.localdate() - self.last_verified_on <= datetime.timedelta(days=365)
+
+
+class HelplineQuerySet(models.QuerySet):
+    def in_service(self) -> Self:
+        return self.filter(withdrawn=False)
+
+    def for_categories(self, categories) -> Self:
+        """The numbers to show beside centers of these categories: those meant for one of
+        them, and those meant for every sensitive category (no category of their own)."""
+        return (
+            self.filter(Q(categories__in=categories) | Q(categories__isnull=True))
+            .distinct()
+            .order_by("position", "number")
+        )
+
+
+class HelplineManager(models.Manager.from_queryset(HelplineQuerySet)):
+    def get_by_natural_key(self, number):
+        return self.get(number=number)
+
+
+class Helpline(models.Model):
+    """A national number that a person in danger can call at once, shown at the top of
+    every result and page of a sensitive category. National staff keep it true."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    name_ar = models.CharField(_("name in Arabic"), max_length=200)
+    name_fr = models.CharField(_("name in French"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200)
+    for_whom_ar = models.CharField(_("for whom (Arabic)"), max_length=300)
+    for_whom_fr = models.CharField(_("for whom (French)"), max_length=300)
+    for_whom_en = models.CharField(_("for whom (English)"), max_length=300)
+    hours_ar = models.CharField(_("hours (Arabic)"), max_length=100)
+    hours_fr = models.CharField(_("hours (French)"), max_length=100)
+    hours_en = models.CharField(_("hours (English)"), max_length=100)
+    run_by = models.CharField(_("run by"), max_length=400)
+    categories = models.ManyToManyField(
+        Category,
+        blank=True,
+        related_name="helplines",
+        verbose_name=_("categories"),
+        help_text=_("Shown beside centers of these categories; none: beside every sensitive one."),
+    )
+    last_confirmed_year = models.PositiveSmallIntegerField(
+        _("year last confirmed"), help_text=_("The year of the newest source that gives it.")
+    )
+    source_url = models.URLField(_("source"), max_length=500)
+    withdrawn = models.BooleanField(
+        _("withdrawn"), default=False, help_text=_("A withdrawn number is shown nowhere.")
+    )
+    position = models.PositiveSmallIntegerField(_("position in lists"), default=0)
+
+    history = HistoricalRecords(m2m_fields=["categories"])
+    objects = HelplineManager()
+
+    class Meta:
+        verbose_name = _("helpline")
+        verbose_name_plural = _("helplines")
+        ordering = ["position", "number"]
+
+    def __str__(self):
+        return f"{self.number} {self.name_fr}"
+
+    def natural_key(self):
+        return (self.number,)
 
 
 class StaffAssignment(models.Model):

@@ -63,3 +63,8 @@ PUBLIC_FIELDS = [
     "public_address_ar",
     "public_address_fr",
 ]
+
+# What staff know and the public never sees as such: the exact position and street
+# address (the public sees the `public_*` fields derived from them) and the sheet
+# reference. A change of these alone is not a public change.
+STAFF_ONLY_FIELDS = {"location", "location_precision", "address_ar", "address_fr", "external_ref"}

@@ -21,10 +21,11 @@ DEFAULT_STATUSES = [Center.Status.OPEN, Center.Status.TEMPORARILY_CLOSED]
 # would otherwise cost more than the page itself).
 MAX_COUNT = 1_000
 _HERE = "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography"
-# The newest change in the whole directory, read once on the updated_at index, in seconds
-# since 1970 (a number is cheaper to read than a timestamp, on every row).
+# The newest public change in the whole directory, read once on the public clock's index,
+# in seconds since 1970 (a number is cheaper to read than a timestamp, on every row).
 _LAST_CHANGE = (
-    "extract(epoch FROM (SELECT updated_at FROM centers_center ORDER BY updated_at DESC LIMIT 1))"
+    "extract(epoch FROM (SELECT public_updated_at FROM centers_center "
+    "ORDER BY public_updated_at DESC LIMIT 1))"
 )
 # A center's rows in the many-to-many tables.
 _HAS_SERVICE = (
@@ -66,7 +67,7 @@ CSV_COLUMNS = [
     ("province", "(SELECT code FROM regions_province WHERE id = c.province_id)"),
     ("commune", "(SELECT code FROM regions_commune WHERE id = c.commune_id)"),
     ("commune_name_fr", "(SELECT name_fr FROM regions_commune WHERE id = c.commune_id)"),
-    ("updated_at", "c.updated_at"),
+    ("updated_at", "c.public_updated_at"),
     ("archived", "c.archived"),
 ]
 
@@ -215,7 +216,7 @@ class CenterSearch:
         p = self.parameters
         if "modified_since" in p:
             # A copy kept in sync needs every change, archived records as tombstones.
-            conditions, params = ["c.updated_at > %s"], [p["modified_since"]]
+            conditions, params = ["c.public_updated_at > %s"], [p["modified_since"]]
             if p.get("status"):
                 conditions.append("c.status = ANY(%s)")
                 params.append(p["status"])
@@ -260,7 +261,7 @@ class CenterSearch:
         if p.get("q"):
             return f"{_TEXT_RELEVANCE} DESC, c.id", [p["q"]] * 3
         if "modified_since" in p:
-            return "c.updated_at, c.id", []
+            return "c.public_updated_at, c.id", []
         if p.get("bbox"):
             min_lon, min_lat, max_lon, max_lat = p["bbox"]
             return f"{_FROM_BOX_CENTRE}, c.id", [(min_lon + max_lon) / 2, (min_lat + max_lat) / 2]

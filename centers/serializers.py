@@ -48,7 +48,9 @@ class CenterListItemSerializer(serializers.Serializer):
     commune_name_ar = serializers.CharField()
     commune_name_fr = serializers.CharField()
     phones = serializers.ListField(child=serializers.CharField())
-    updated_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField(
+        help_text="When what the public sees of the center last changed."
+    )
     archived = serializers.BooleanField(
         help_text="True for a record taken out of the directory (a tombstone, listed only "
         "with modified_since)."
@@ -125,6 +127,10 @@ class CenterDetailSerializer(serializers.ModelSerializer):
     opening_hours = serializers.JSONField(
         help_text='Weekly hours, e.g. {"mon": [["08:30", "12:00"], ["14:00", "16:30"]]}; '
         "days mon…sun, at most two ranges a day, local time (Africa/Casablanca)."
+    )
+    updated_at = serializers.DateTimeField(
+        source="public_updated_at",
+        help_text="When what the public sees of the center last changed.",
     )
 
     class Meta:

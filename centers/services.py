@@ -16,7 +16,7 @@ from planning.services import coverage_refresh
 from regions.models import Commune, Region
 
 from .models import AccessibilityFeature, Category, Center, Service, center_history
-from .privacy import PUBLIC_FIELDS, apply_privacy_rule
+from .privacy import PUBLIC_FIELDS, STAFF_ONLY_FIELDS, apply_privacy_rule
 from .sheets import SheetError, SheetRow
 
 # The fields staff write as they are (the others give the position, the services and the
@@ -157,7 +157,9 @@ def center_create(
     center.slug = _unique_slug(center)
     _place(center, position)
     ensure_region_allowed(user, center.region)
-    _save_with_history(center, "+", user, reason, services, accessibility)
+    _save_with_history(
+        center, "+", user, reason, services, accessibility, public_change=True
+    )
     return center
 
 
@@ -176,6 +178,7 @@ def center_update(
     is written and no history is recorded)."""
     ensure_region_allowed(user, center.region)
     before = center_snapshot(center)
+    public_before = public_snapshot(center, before)
     _set_fields(center, fields)
     _place(center, position)
     ensure_region_allowed(user, center.region)
@@ -186,7 +189,15 @@ def center_update(
     after = center_snapshot(center, services=services, accessibility=accessibility)
     changed = [name for name in after if after[name] != before[name]]
     if changed:
-        _save_with_history(center, "~", user, reason, services, accessibility)
+        _save_with_history(
+            center,
+            "~",
+            user,
+            reason,
+            services,
+            accessibility,
+            public_change=public_snapshot(center, after) != public_before,
+        )
     return changed
 
 
@@ -198,7 +209,7 @@ def center_archive(*, user, center: Center, reason: str = "") -> bool:
         return False
     center.archived = True
     center.archived_at = timezone.now()
-    _save_with_history(center, "~", user, reason or _("Archived"))
+    _save_with_history(center, "~", user, reason or _("Archived"), public_change=True)
     return True
 
 
@@ -209,21 +220,40 @@ def center_restore(*, user, center: Center, reason: str = "") -> bool:
         return False
     center.archived = False
     center.archived_at = None
-    _save_with_history(center, "~", user, reason or _("Restored"))
+    _save_with_history(center, "~", user, reason or _("Restored"), public_change=True)
     return True
 
 
 @transaction.atomic
-def category_update_sensitivity(*, category: Category, sensitive: bool) -> int:
-    """Changes whether a category is sensitive and re-applies the privacy rule to its
-    centers; returns how many centers were re-placed."""
-    category.sensitive = sensitive
-    category.save(update_fields=["sensitive"])
-    centers = list(Center.objects.filter(category=category).select_related("commune"))
+def category_update(*, user, category: Category, fields: dict, reason: str = "") -> int:
+    """Writes a category, with who and why in its history. When its sensitivity changes,
+    the privacy rule is applied again to every center of the category in the same
+    transaction, each center with a history record and a public change (so that partners'
+    copies and caches follow). Returns how many centers were re-placed."""
+    was_sensitive = Category.objects.select_for_update().get(pk=category.pk).sensitive
+    for name, value in fields.items():
+        setattr(category, name, value)
+    category._history_user = user if getattr(user, "pk", None) else None
+    category._change_reason = reason or None
+    category.save()
+    if category.sensitive == was_sensitive:
+        return 0
+    centers = list(
+        Center.objects.filter(category=category).select_related("commune").select_for_update()
+    )
+    now = timezone.now()
     for center in centers:
         center.category = category
         apply_privacy_rule(center)
-    Center.objects.bulk_update(centers, PUBLIC_FIELDS, batch_size=500)
+        center.updated_at = center.public_updated_at = now
+    Center.objects.bulk_update(
+        centers, [*PUBLIC_FIELDS, "updated_at", "public_updated_at"], batch_size=500
+    )
+    reason = reason or (
+        _("Category made sensitive") if category.sensitive else _("Category made not sensitive")
+    )
+    for center in centers:
+        _record_history(center, "~", user, reason)
     _refresh_coverage_after_commit(category)
     return len(centers)
 
@@ -250,6 +280,20 @@ def center_snapshot(center: Center, *, services=None, accessibility=None) -> dic
         accessibility = center.accessibility.all()
     values["services"] = sorted(s.code for s in services or [])
     values["accessibility"] = sorted(a.code for a in accessibility or [])
+    return values
+
+
+def public_snapshot(center: Center, snapshot: dict) -> dict:
+    """What the public sees of a center, from its snapshot: a change here moves the
+    public clock (`public_updated_at`); a change of staff-only facts alone does not."""
+    values = {name: value for name, value in snapshot.items() if name not in STAFF_ONLY_FIELDS}
+    values.update(
+        public_location=_rounded(center.public_location) if center.public_location else None,
+        public_location_precision=center.public_location_precision,
+        public_address_ar=center.public_address_ar,
+        public_address_fr=center.public_address_fr,
+        commune=center.commune_id,
+    )
     return values
 
 
@@ -287,9 +331,18 @@ def _refresh_coverage_after_commit(category: Category) -> None:
 
 
 def _save_with_history(
-    center: Center, history_type: str, user, reason: str, services=None, accessibility=None
+    center: Center,
+    history_type: str,
+    user,
+    reason: str,
+    services=None,
+    accessibility=None,
+    *,
+    public_change: bool,
 ) -> None:
     """Saves the center and its services in one history record (not one per field)."""
+    if public_change:
+        center.public_updated_at = timezone.now()
     center.skip_history_when_saving = True
     try:
         center.save()
@@ -299,10 +352,14 @@ def _save_with_history(
             center.accessibility.set(accessibility)
     finally:
         del center.skip_history_when_saving
+    _record_history(center, history_type, user, reason)
+    _refresh_coverage_after_commit(center.category)
+
+
+def _record_history(center: Center, history_type: str, user, reason: str) -> None:
     center._history_user = user if getattr(user, "pk", None) else None
     center._change_reason = reason or None
     center_history.create_historical_record(center, history_type)
-    _refresh_coverage_after_commit(center.category)
 
 
 def _unique_slug(center: Center) -> str:

@@ -110,7 +110,8 @@ def _insert(batch: list[tuple[int, int]], offset: int, categories, seed: int) ->
                 status, status_note, location, location_precision,
                 public_location, public_location_precision, public_address_ar, public_address_fr,
                 commune_id, province_id, region_id, last_verified_on, source_urls,
-                external_ref, is_synthetic, archived, archived_at, created_at, updated_at
+                external_ref, is_synthetic, archived, archived_at, created_at, updated_at,
+                public_updated_at
             )
             SELECT replace(%(name_ar)s, '{n}', n::text), replace(%(name_fr)s, '{n}', n::text),
                    '', 'synthetic-' || n, category_id,
@@ -121,7 +122,7 @@ def _insert(batch: list[tuple[int, int]], offset: int, categories, seed: int) ->
                    CASE WHEN category_id = ANY(%(sensitive)s::bigint[])
                         THEN 'commune' ELSE 'exact' END, '', '',
                    commune_id, province_id, region_id, NULL, '{}',
-                   'synthetic-' || n, TRUE, FALSE, NULL, now(), now()
+                   'synthetic-' || n, TRUE, FALSE, NULL, now(), now(), now()
               FROM categorised
             """,
             {

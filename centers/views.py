@@ -12,12 +12,14 @@ from django.contrib.gis.geos import Point
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from planning.indicators import region_summary
 from regions.models import Place, Region
 
 from . import hours
+from .helplines import helplines_for
 from .models import Category, Center
 from .search import DEFAULT_STATUSES
 from .templatetags.directory import localized
@@ -49,6 +51,7 @@ def home(request):
             .filter(category__in=chosen or categories)
             .nearest(origin.point, RESULTS)
         )
+    shown = {*chosen, *(center.category for center in centers)}
     context = {
         "categories": categories,
         "chosen": chosen,
@@ -57,10 +60,11 @@ def home(request):
         "centers": centers,
         "place": request.GET.get("place", ""),
         "map_data": _map_data(centers),
-        "show_quick_exit": any(c.sensitive for c in chosen)
-        or any(center.category.sensitive for center in centers),
+        "helplines": helplines_for(shown),
+        # A search that asked for, or found, a sensitive category leaves no trace.
+        "sensitive": bool(request.GET) and any(category.sensitive for category in shown),
     }
-    return render(request, "centers/home.html", context)
+    return _public_page(request, "centers/home.html", context)
 
 
 def center_detail(request, slug):
@@ -81,9 +85,10 @@ def center_detail(request, slug):
         ],
         "map_data": _map_data([center]),
         "page_url": request.build_absolute_uri(),
-        "show_quick_exit": center.category.sensitive,
+        "helplines": helplines_for([center.category]),
+        "sensitive": center.category.sensitive,
     }
-    return render(request, "centers/center_detail.html", context)
+    return _public_page(request, "centers/center_detail.html", context)
 
 
 def region_list(request):
@@ -123,9 +128,18 @@ def region_detail(request, code):
         "provinces": provinces,
         "centers": centers,
         "map_data": _map_data(centers),
-        "show_quick_exit": any(center.category.sensitive for center in centers),
+        "helplines": helplines_for({center.category for center in centers}),
     }
     return render(request, "regions/region_detail.html", context)
+
+
+def _public_page(request, template: str, context: dict):
+    """A page of the public site; one about a sensitive category is never stored by the
+    browser or a cache on the way, and its address leaves the history once shown."""
+    response = render(request, template, context)
+    if context["sensitive"]:
+        add_never_cache_headers(response)
+    return response
 
 
 def _public_centers():

@@ -1,9 +1,12 @@
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.middleware.gzip import GZipMiddleware
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
+
+from centers.helplines import helplines_when_offline
 
 from .problems import problem_response
 
@@ -66,23 +69,25 @@ class DatabaseUnavailableMiddleware:
                 503,
             )
         else:
-            response = HttpResponse(
-                render_to_string("503.html", {"LANGUAGE_BIDI": translation.get_language_bidi()}),
-                status=503,
-            )
+            context = {
+                "LANGUAGE_BIDI": translation.get_language_bidi(),
+                "QUICK_EXIT_URL": settings.QUICK_EXIT_URL,
+                "helplines": helplines_when_offline(),
+            }
+            response = HttpResponse(render_to_string("503.html", context), status=503)
         response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         return response
 
 
 class NulCharacterMiddleware:
-    """Refuses a query string holding a NUL character, which no field of ours accepts and
-    which PostgreSQL cannot store: a 400, before any view tries to search for it."""
+    """Refuses an address whose path or query holds a NUL character, which no field of ours
+    accepts and which PostgreSQL cannot store: a 400, before any view looks it up."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.META.get("QUERY_STRING", "") or any(
+        if "\x00" in request.path or "\x00" in request.META.get("QUERY_STRING", "") or any(
             "\x00" in value for values in request.GET.lists() for value in values[1]
         ):
             message = translation.gettext("The address holds a NUL character.")

@@ -6,6 +6,10 @@
 #   scripts/localdb.sh status
 #   scripts/localdb.sh url       print the DATABASE_URL that reaches it
 #
+# The port is PGPORT, else the one the cluster last started on, else 55432; `start` writes
+# the URL to .data/database-url, which the settings read when DATABASE_URL is unset, so
+# that every manage.py command reaches the cluster whatever port it runs on.
+#
 # Only connections through the Unix socket are accepted (trust), and the socket's
 # folder is readable by the cluster's owner alone; the TCP port listens on loopback
 # and asks for a password that no role has, so nothing else can log in.
@@ -13,11 +17,15 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 project=$(pwd -P)
-port=${PGPORT:-55432}
 database=${PGDATABASE_NAME:-geo_directory}
 role=geodir
 # LOCALDB_DIR puts a cluster elsewhere (the fault tests start and stop one of their own).
 state_dir=${LOCALDB_DIR:-$project/.data}
+port_file=$state_dir/port
+url_file=$state_dir/database-url
+port=${PGPORT:-$(cat "$port_file" 2>/dev/null || echo 55432)}
+# The server programs read PGPORT too: it must never be empty for them.
+export PGPORT=$port
 data_dir=$state_dir/postgres
 log_file=$state_dir/postgres.log
 bin_dir=${PG_BIN_DIR:-/usr/lib/postgresql/15/bin}
@@ -76,12 +84,34 @@ EOF
 
 is_running() { pg pg_ctl status -D "$data_dir" >/dev/null 2>&1; }
 
+# The 4th line of postmaster.pid is the port the running server listens on.
+running_port() { sed -n 4p "$data_dir/postmaster.pid" 2>/dev/null; }
+
+require_postgis() {
+    local control
+    control=$("$bin_dir/pg_config" --sharedir 2>/dev/null || echo /usr/share/postgresql/15)/extension/postgis.control
+    [ -f "$control" ] && return
+    echo "PostGIS for PostgreSQL 15 is missing ($control): install it with 'apt-get install postgresql-15-postgis-3' (as root, or with sudo), then run make again." >&2
+    exit 1
+}
+
 start() {
+    [ -x "$bin_dir/postgres" ] || {
+        echo "PostgreSQL 15 is missing ($bin_dir/postgres): install it with 'apt-get install postgresql-15' (as root, or with sudo), then run make again." >&2
+        exit 1
+    }
+    require_postgis
     init_cluster
     ensure_owner_can_reach
     install -d -m 700 "$socket_dir"
     [ "$owner" = "$(id -un)" ] || chown "$owner" "$socket_dir" "$state_dir"
-    if ! is_running; then
+    if is_running; then
+        if [ "$(running_port)" != "$port" ]; then
+            echo "The project's cluster already runs on port $(running_port), not $port: use PGPORT=$(running_port), or move it with 'make db-stop' then 'PGPORT=$port make run'." >&2
+            exit 1
+        fi
+    else
+        "$project/scripts/check-port.sh" "$port" PGPORT "the project's PostgreSQL cluster"
         touch "$log_file" && chown "$owner" "$log_file"
         pg pg_ctl start -D "$data_dir" -l "$log_file" -w -t 60 \
             -o "-p $port -k '$socket_dir'" >/dev/null ||
@@ -91,6 +121,8 @@ start() {
         psql_local -d postgres -c "CREATE DATABASE $database"
     fi
     psql_local -d "$database" -c "CREATE EXTENSION IF NOT EXISTS postgis; CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE EXTENSION IF NOT EXISTS unaccent;"
+    echo "$port" >"$port_file"
+    url >"$url_file"
 }
 
 stop() { if is_running; then pg pg_ctl stop -D "$data_dir" -m fast -w >/dev/null; fi; }

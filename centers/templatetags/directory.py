@@ -1,7 +1,11 @@
 """Template helpers of the public site."""
 
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import get_language
+
+from geo_directory.maps import tiles_for
 
 register = template.Library()
 
@@ -36,3 +40,21 @@ def latitude(point) -> str:
 @register.filter
 def longitude(point) -> str:
     return f"{point.x:.6f}"
+
+
+@register.simple_tag
+def map_layers(sensitive=False) -> str:
+    """The data attributes that tell static/js/base-layers.js where the project's own
+    layers are, and which tiles the map may load (none on a sensitive page unless the
+    operator's own)."""
+    attributes = format_html(
+        ' data-regions-url="{}" data-provinces-url="{}"',
+        reverse("region-boundaries"),
+        reverse("province-boundaries", args=["00"]),
+    )
+    tiles = tiles_for(sensitive=bool(sensitive))
+    if tiles is not None:
+        attributes += format_html(
+            ' data-tiles-url="{}" data-tiles-attribution="{}"', tiles.url, tiles.attribution
+        )
+    return attributes

@@ -111,9 +111,16 @@ TEMPLATES = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: a PostGIS URL such as postgis://user:password@host:5432/name. The default
-# reaches the project's own cluster as `scripts/localdb.sh start` runs it (socket in .data/run).
-LOCAL_DATABASE_URL = "postgis://geodir@:55432/{}/geo_directory".format(
-    str(BASE_DIR / ".data" / "run").replace("/", "%2F")
+# reaches the project's own cluster wherever `scripts/localdb.sh start` last ran it (it
+# writes the URL, with its port and socket folder, to .data/database-url; LOCALDB_DIR
+# names another cluster folder, as for scripts/localdb.sh).
+_LOCAL_DATABASE_URL_FILE = Path(env("LOCALDB_DIR", default=str(BASE_DIR / ".data"))) / "database-url"
+LOCAL_DATABASE_URL = (
+    _LOCAL_DATABASE_URL_FILE.read_text().strip()
+    if _LOCAL_DATABASE_URL_FILE.exists()
+    else "postgis://geodir@:55432/{}/geo_directory".format(
+        str(BASE_DIR / ".data" / "run").replace("/", "%2F")
+    )
 )
 DATABASES = {"default": env.db_url("DATABASE_URL", default=LOCAL_DATABASE_URL)}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
@@ -162,20 +169,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 # Editing history: no "revert" button, which would bypass the rules every write follows.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
-# The public site's map. Tiles come from a tile server (a setting, so that a ministry
-# server can replace the public OpenStreetMap one); when none answers, the map still
-# shows the region boundaries and the centers.
-MAP_TILES_URL = env("MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-MAP_TILES_ATTRIBUTION = env(
-    "MAP_TILES_ATTRIBUTION",
-    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
-    "contributors",
-)
+# Maps draw the project's own layers (boundaries and names of regions and provinces, from
+# our database and origin) and load nothing from another host by default. Street tiles
+# come only from a tile server the operator configures: a tile server learns which areas
+# a map shows, so on a sensitive page (a search or a center of a sensitive category, the
+# staff form of such a center or of a new one) tiles load only from a server the operator
+# declares its own. See geo_directory/maps.py.
+MAP_TILES_URL = env("MAP_TILES_URL", default="")
+MAP_TILES_ATTRIBUTION = env("MAP_TILES_ATTRIBUTION", default="")
+MAP_TILES_OPERATOR_OWNED = env.bool("MAP_TILES_OPERATOR_OWNED", default=False)
 LEAFLET_CONFIG = {
-    # An empty MAP_TILES_URL draws no base map: boundaries and centers only.
-    "TILES": [("", MAP_TILES_URL, {"attribution": MAP_TILES_ATTRIBUTION, "maxZoom": 18})]
-    if MAP_TILES_URL
-    else [],
+    # Each page adds the tiles it may load itself (static/js/base-layers.js).
+    "TILES": [],
     "DEFAULT_CENTER": (31.8, -7.1),
     "DEFAULT_ZOOM": 5,
     "MIN_ZOOM": 4,

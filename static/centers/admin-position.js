@@ -13,6 +13,7 @@
     var place = document.getElementById("position-place");
     var api = document.getElementById("position-api").dataset;
     var marker = null;
+    window.directoryBaseLayers(map, api);
 
     function readInputs() {
       var lat = parseFloat(latitude.value);

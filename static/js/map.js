@@ -81,22 +81,11 @@
       map.fitBounds(bounds, { padding: [30, 30], maxZoom: parseInt(config.zoom || "14", 10) });
     }
 
-    // Boundaries are drawn even when no tile can be loaded, so the map still makes sense.
-    if (config.boundariesUrl) {
-      fetch(config.boundariesUrl, { headers: { Accept: "application/geo+json" } })
-        .then(function (response) { return response.ok ? response.json() : null; })
-        .then(function (collection) {
-          if (collection) {
-            L.geoJSON(collection, {
-              interactive: false,
-              style: { color: "#4a4a4a", weight: 1, fill: false }
-            }).addTo(map).bringToBack();
-            if (!bounds.isValid()) {
-              map.fitBounds(L.geoJSON(collection).getBounds());
-            }
-          }
-        })
-        .catch(function () { /* the centers are on the map already */ });
-    }
+    // Our own boundaries and names, so that the map makes sense without any tile.
+    window.directoryBaseLayers(map, config).then(function (collection) {
+      if (collection && !bounds.isValid()) {
+        map.fitBounds(L.geoJSON(collection).getBounds());
+      }
+    });
   });
 })();

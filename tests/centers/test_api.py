@@ -227,7 +227,7 @@ def test_nearest_without_radius_pages_without_counting(api_client, directory):
 def test_modified_since_returns_changes_and_archived_tombstones(api_client, directory):
     since = timezone.now() - datetime.timedelta(seconds=1)
     Center.objects.filter(pk=directory["rabat"].pk).update(
-        updated_at=timezone.now() - datetime.timedelta(days=2)
+        public_updated_at=timezone.now() - datetime.timedelta(days=2)
     )
     center_archive(user=None, center=directory["casablanca"])
 
@@ -306,7 +306,7 @@ def test_conditional_requests_get_304(api_client, directory):
     center_archive(user=None, center=directory["sale"])
     # HTTP dates count whole seconds: the change is a few seconds later.
     Center.objects.filter(pk=directory["sale"].pk).update(
-        updated_at=timezone.now() + datetime.timedelta(seconds=3)
+        public_updated_at=timezone.now() + datetime.timedelta(seconds=3)
     )
     assert api_client.get(URL, HERE, HTTP_IF_NONE_MATCH=etag).status_code == 200
     assert api_client.get(URL, HERE, HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 200

@@ -6,7 +6,7 @@ from django.db import connection
 
 from centers.models import Center
 from centers.services import (
-    category_update_sensitivity,
+    category_update,
     center_archive,
     center_restore,
     center_update,
@@ -103,7 +103,9 @@ def test_making_a_category_sensitive_hides_the_exact_positions_of_its_centers():
     category = CategoryFactory()
     center = make_center(at=RABAT_HASSAN_TOWER, category=category)
 
-    category_update_sensitivity(category=category, sensitive=True)
+    category_update(
+        user=None, category=category, fields={"sensitive": True}, reason="Shelters added"
+    )
 
     center.refresh_from_db()
     assert center.public_location == center.commune.reference_point
