@@ -318,7 +318,12 @@ def _refresh_coverage_after_commit(category: Category) -> None:
     wrote."""
     connection = transaction.get_connection()
     pending = getattr(connection, "coverage_categories_pending", None)
-    if pending is None:
+    refresh_scheduled = any(
+        callback is getattr(connection, "coverage_refresh", None)
+        for _savepoints, callback, _robust in connection.run_on_commit
+    )
+    # A rolled-back transaction drops its callbacks: the next write schedules afresh.
+    if pending is None or not refresh_scheduled:
         pending = connection.coverage_categories_pending = set()
 
         def refresh():
@@ -326,7 +331,10 @@ def _refresh_coverage_after_commit(category: Category) -> None:
             connection.coverage_categories_pending = None
             coverage_refresh(categories=Category.objects.filter(id__in=ids))
 
+        connection.coverage_refresh = refresh
+        pending.add(category.pk)
         transaction.on_commit(refresh)
+        return
     pending.add(category.pk)
 
 

@@ -90,7 +90,7 @@ class CoverageViewSet(viewsets.ViewSet):
             ),
         },
     )
-    def list(self, request):
+    def list(self, request, format=None):
         """Coverage of the territory for one category: for each region, province or
         commune, its population, open centers (and per 100,000 inhabitants), the
         population-weighted mean distance to the nearest open center in kilometres, and

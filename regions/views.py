@@ -71,7 +71,7 @@ class PlaceViewSet(viewsets.ViewSet):
     """The gazetteer: find a region, province or commune by name, or by a point."""
 
     @extend_schema(parameters=[PlaceSearchParameters], responses=PlaceSerializer(many=True))
-    def list(self, request):
+    def list(self, request, format=None):
         """Places matching a name in Arabic or French: exact names first, then names
         starting with it, then close spellings; larger populations first."""
         parameters = PlaceSearchParameters(data=request.query_params)
@@ -88,7 +88,7 @@ class PlaceViewSet(viewsets.ViewSet):
         },
     )
     @action(detail=False)
-    def locate(self, request):
+    def locate(self, request, format=None):
         """The commune, province and region containing a point."""
         parameters = CoordinatesParameters(data=request.query_params)
         parameters.is_valid(raise_exception=True)

@@ -35,6 +35,14 @@ TEST_CENTERS = "\n".join(
 )
 
 
+STAFF_USERNAME = "browser-administrator"
+STAFF_PASSWORD = "a-long-browser-test-password"
+CREATE_STAFF = f"""
+from django.contrib.auth import get_user_model
+get_user_model().objects.create_superuser({STAFF_USERNAME!r}, password={STAFF_PASSWORD!r})
+"""
+
+
 def _database_url(name: str) -> str:
     parts = urllib.parse.urlsplit(os.environ.get("DATABASE_URL", settings.LOCAL_DATABASE_URL))
     head, _old = parts.path.rsplit("/", 1)
@@ -42,32 +50,33 @@ def _database_url(name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def site(django_db_blocker, tmp_path_factory):
-    """The site's address, served by gunicorn from a database prepared as `make run` does."""
+def site_database(django_db_blocker, tmp_path_factory):
+    """The environment of a site whose database is prepared as `make run` prepares one
+    (the Makefile's own data step), with test centers and a staff account added."""
     name = f"{settings.DATABASES['default']['NAME']}_browser"
     with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         cursor.execute(f'CREATE DATABASE "{name}"')
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     environment = {
         **os.environ,
         "DATABASE_URL": _database_url(name),
         # The settings `make run` serves with: compressed, collected static files.
         "DJANGO_SETTINGS_MODULE": "geo_directory.settings.base",
         "MAP_TILES_URL": "",
-        "QUICK_EXIT_URL": f"{base}/healthz",
         "API_ANONYMOUS_RATE": "100000/minute",
     }
     sheet = tmp_path_factory.mktemp("browser") / "test-centers.csv"
     sheet.write_text(TEST_CENTERS, encoding="utf-8")
+    subprocess.run(
+        ["make", "-s", "static", "data"],
+        cwd=PROJECT,
+        env=environment,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     for command in (
-        ["collectstatic", "--no-input", "-v", "0"],
-        ["migrate", "--no-input", "-v", "0"],
-        ["load_admin_areas", "-v", "0"],
-        ["loaddata", "-v", "0", "fixtures/categories.json", "fixtures/services.json"],
-        ["import_centers", "fixtures/centers.csv"],
         ["import_centers", str(sheet)],
+        ["shell", "-c", CREATE_STAFF],
     ):
         subprocess.run(
             [sys.executable, "manage.py", *command],
@@ -77,11 +86,19 @@ def site(django_db_blocker, tmp_path_factory):
             stdout=subprocess.DEVNULL,
         )
     try:
-        with gunicorn(environment, port) as base:
-            yield base
+        yield environment
     finally:
         with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+@pytest.fixture(scope="session")
+def site(site_database):
+    """The site's address, served by gunicorn; its quick exit leads to a local page."""
+    port = free_port()
+    environment = {**site_database, "QUICK_EXIT_URL": f"http://127.0.0.1:{port}/healthz"}
+    with gunicorn(environment, port) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
