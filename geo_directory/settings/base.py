@@ -114,7 +114,9 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 # reaches the project's own cluster wherever `scripts/localdb.sh start` last ran it (it
 # writes the URL, with its port and socket folder, to .data/database-url; LOCALDB_DIR
 # names another cluster folder, as for scripts/localdb.sh).
-_LOCAL_DATABASE_URL_FILE = Path(env("LOCALDB_DIR", default=str(BASE_DIR / ".data"))) / "database-url"
+_LOCAL_DATABASE_URL_FILE = (
+    Path(env("LOCALDB_DIR", default=str(BASE_DIR / ".data"))) / "database-url"
+)
 LOCAL_DATABASE_URL = (
     _LOCAL_DATABASE_URL_FILE.read_text().strip()
     if _LOCAL_DATABASE_URL_FILE.exists()

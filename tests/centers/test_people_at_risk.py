@@ -148,8 +148,7 @@ def test_editing_only_a_sensitive_centers_exact_position_tells_the_public_nothin
     assert after.content == before.content
     assert after["ETag"] == before["ETag"] and after["Last-Modified"] == before["Last-Modified"]
     assert (
-        api_client.get(API, {"modified_since": before.json()["updated_at"]}).json()["results"]
-        == []
+        api_client.get(API, {"modified_since": before.json()["updated_at"]}).json()["results"] == []
     )
     assert b"".join(api_client.get(API, {"format": "csv"}).streaming_content) == csv_before
     staff_clock = Center.objects.get(pk=shelter.pk)
@@ -196,7 +195,9 @@ def test_sensitive_pages_offer_the_helplines_with_their_year(client, shelter, la
 def test_a_childrens_center_offers_the_childrens_line(client):
     from centers.models import Category
 
-    unit = make_center(at=RABAT_HASSAN_TOWER, category=Category.objects.get(code="child-protection"))
+    unit = make_center(
+        at=RABAT_HASSAN_TOWER, category=Category.objects.get(code="child-protection")
+    )
 
     page = client.get(f"/fr/centers/{unit.slug}/").content.decode()
 
