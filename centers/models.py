@@ -304,7 +304,6 @@ class Center(models.Model):
         return self.name_fr or self.name_ar
 
 
-
 class HelplineQuerySet(models.QuerySet):
     def in_service(self) -> Self:
         return self.filter(withdrawn=False)

@@ -157,9 +157,7 @@ def center_create(
     center.slug = _unique_slug(center)
     _place(center, position)
     ensure_region_allowed(user, center.region)
-    _save_with_history(
-        center, "+", user, reason, services, accessibility, public_change=True
-    )
+    _save_with_history(center, "+", user, reason, services, accessibility, public_change=True)
     return center
 
 

@@ -56,9 +56,11 @@ def test_an_ordinary_search_loads_the_configured_tiles_without_a_referrer(
     referrers = []
     page.on(
         "request",
-        lambda request: referrers.append(request.headers.get("referer"))
-        if "third-party" in request.url
-        else None,
+        lambda request: (
+            referrers.append(request.headers.get("referer"))
+            if "third-party" in request.url
+            else None
+        ),
     )
 
     def search():
