@@ -203,7 +203,7 @@ category = Category.objects.get(code="disability")
 form = client.get(f"/en/admin/centers/category/{category.pk}/change/").context["adminform"].form
 data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
 data.update(name_fr="Centres pour personnes handicapées (nom choisi par le ministère)",
-            change_reason="Official name")
+            sensitive="on", change_reason="Official name; centers at risk")
 assert client.post(f"/en/admin/centers/category/{category.pk}/change/", data).status_code == 302
 service = Service.objects.order_by("code").first()
 form = client.get(f"/en/admin/centers/service/{service.pk}/change/").context["adminform"].form
@@ -286,5 +286,6 @@ def test_a_second_make_run_changes_nothing_staff_edited(fresh_database):
 
     assert staff_data(fresh_database) == edited
     assert any("nom choisi par le ministère" in row for row in edited["categories"])
+    assert any(",disability," in row and ",t)" in row for row in edited["categories"])
     assert any("اسم عدّله الموظفون" in row for row in edited["services"])
     assert len(edited["helplines"]) == 5 and len(edited["centers"]) == 41
