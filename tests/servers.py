@@ -2,10 +2,12 @@
 their own (browser tests, database faults)."""
 
 import contextlib
+import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -57,3 +59,27 @@ def wait_until(condition, seconds: float = 60) -> None:
 def _answers(url: str) -> bool:
     with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (our own server)
         return response.status == 200
+
+
+def database_url(name: str) -> str:
+    """The URL of another database `name` on the test database's server."""
+    from django.conf import settings
+
+    parts = urllib.parse.urlsplit(os.environ.get("DATABASE_URL", settings.LOCAL_DATABASE_URL))
+    head, _old = parts.path.rsplit("/", 1)
+    return urllib.parse.urlunsplit(parts._replace(path=f"{head}/{name}"))
+
+
+def connect(name: str):
+    """A psycopg connection to the database `name` on the test database's server."""
+    import psycopg
+    from django.conf import settings
+
+    default = settings.DATABASES["default"]
+    return psycopg.connect(
+        dbname=name,
+        host=default["HOST"] or None,
+        port=default["PORT"] or None,
+        user=default["USER"] or None,
+        password=default["PASSWORD"] or None,
+    )

@@ -9,15 +9,15 @@ import re
 import socket
 import subprocess
 import sys
-import urllib.parse
 from pathlib import Path
 
-import psycopg
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 from psycopg import sql
+
+from tests.servers import connect, database_url
 
 PROJECT = Path(__file__).resolve().parents[1]
 CHANGED_CENTER = "seed-child-protection-agadir-1"
@@ -69,12 +69,6 @@ GEOMETRY_TYPES = "SELECT 'geometry'::regtype::oid, 'geography'::regtype::oid"
 SOURCE_COUNTS = "41 centers, 42 history records, 12 regions, 75 provinces, 1,503 communes"
 
 
-def _database_url(name: str) -> str:
-    parts = urllib.parse.urlsplit(os.environ.get("DATABASE_URL", settings.LOCAL_DATABASE_URL))
-    head, _old = parts.path.rsplit("/", 1)
-    return urllib.parse.urlunsplit(parts._replace(path=f"{head}/{name}"))
-
-
 def manage(database_url: str, *arguments: str, check: bool = True):
     """Runs manage.py as an operator would, against the database at `database_url`."""
     result = subprocess.run(
@@ -92,17 +86,6 @@ def manage(database_url: str, *arguments: str, check: bool = True):
     if check and result.returncode != 0:
         pytest.fail(f"manage.py {' '.join(arguments)} failed:\n{result.stdout}{result.stderr}")
     return result
-
-
-def connect(name: str) -> psycopg.Connection:
-    default = settings.DATABASES["default"]
-    return psycopg.connect(
-        dbname=name,
-        host=default["HOST"] or None,
-        port=default["PORT"] or None,
-        user=default["USER"] or None,
-        password=default["PASSWORD"] or None,
-    )
 
 
 def snapshot(name: str) -> dict:
@@ -126,7 +109,7 @@ def nearest(name: str) -> list[dict]:
 def create_database(name: str, django_db_blocker) -> str:
     with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
         cursor.execute(f'CREATE DATABASE "{name}"')
-    return _database_url(name)
+    return database_url(name)
 
 
 @pytest.fixture(scope="module")

@@ -7,15 +7,13 @@ import os
 import socket
 import subprocess
 import sys
-import urllib.parse
 from pathlib import Path
 
-import psycopg
 import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.servers import PROJECT, free_port
+from tests.servers import PROJECT, connect, database_url, free_port
 
 SERVER_PACKAGES = {"postgresql-15", "postgresql-15-postgis-3"}
 BROWSER_PACKAGES = {"chromium", "chromium-driver"}
@@ -222,12 +220,6 @@ STAFF_DATA = {
 }
 
 
-def _database_url(name: str) -> str:
-    parts = urllib.parse.urlsplit(os.environ.get("DATABASE_URL", settings.LOCAL_DATABASE_URL))
-    head, _old = parts.path.rsplit("/", 1)
-    return urllib.parse.urlunsplit(parts._replace(path=f"{head}/{name}"))
-
-
 @pytest.fixture
 def fresh_database(django_db_blocker):
     name = f"{settings.DATABASES['default']['NAME']}_setup"
@@ -242,14 +234,7 @@ def fresh_database(django_db_blocker):
 
 
 def staff_data(name: str) -> dict:
-    default = settings.DATABASES["default"]
-    with psycopg.connect(
-        dbname=name,
-        host=default["HOST"] or None,
-        port=default["PORT"] or None,
-        user=default["USER"] or None,
-        password=default["PASSWORD"] or None,
-    ) as database:
+    with connect(name) as database:
         return {
             label: [row for (row,) in database.execute(query).fetchall()]
             for label, query in STAFF_DATA.items()
@@ -259,7 +244,7 @@ def staff_data(name: str) -> dict:
 def test_a_second_make_run_changes_nothing_staff_edited(fresh_database):
     environment = {
         **os.environ,
-        "DATABASE_URL": _database_url(fresh_database),
+        "DATABASE_URL": database_url(fresh_database),
         "DJANGO_SETTINGS_MODULE": "geo_directory.settings.test",
     }
 

@@ -6,14 +6,12 @@ page."""
 import os
 import subprocess
 import sys
-import urllib.parse
-import urllib.request
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.servers import PROJECT, free_port, gunicorn
+from tests.servers import PROJECT, database_url, free_port, gunicorn
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = PROJECT / "test-artifacts" / "screenshots"
@@ -43,12 +41,6 @@ get_user_model().objects.create_superuser({STAFF_USERNAME!r}, password={STAFF_PA
 """
 
 
-def _database_url(name: str) -> str:
-    parts = urllib.parse.urlsplit(os.environ.get("DATABASE_URL", settings.LOCAL_DATABASE_URL))
-    head, _old = parts.path.rsplit("/", 1)
-    return urllib.parse.urlunsplit(parts._replace(path=f"{head}/{name}"))
-
-
 @pytest.fixture(scope="session")
 def site_database(django_db_blocker, tmp_path_factory):
     """The environment of a site whose database is prepared as `make run` prepares one
@@ -59,7 +51,7 @@ def site_database(django_db_blocker, tmp_path_factory):
         cursor.execute(f'CREATE DATABASE "{name}"')
     environment = {
         **os.environ,
-        "DATABASE_URL": _database_url(name),
+        "DATABASE_URL": database_url(name),
         # The settings `make run` serves with: compressed, collected static files.
         "DJANGO_SETTINGS_MODULE": "geo_directory.settings.base",
         "MAP_TILES_URL": "",
