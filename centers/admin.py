@@ -6,8 +6,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpResponse
@@ -21,9 +19,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from regions.models import Region
 
-from . import services, sheets
-from .forms import CategoryAdminForm, CenterAdminForm, ImportForm
-from .models import AccessibilityFeature, Category, Center, Helpline, Service, StaffAssignment
+# staff_accounts registers the admin of staff accounts.
+from . import services, sheets, staff_accounts  # noqa: F401
+from .forms import CategoryAdminForm, CenterAdminForm, ImportForm, ReasonForm
+from .models import AccessibilityFeature, Category, Center, Helpline, Service
 
 # Records not checked for this long are listed as needing verification.
 VERIFICATION_MAX_AGE = datetime.timedelta(days=365)
@@ -149,17 +148,24 @@ class CenterAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).in_regions_of(request.user)
 
-    def _in_scope(self, request, obj) -> bool:
-        if obj is None:
+    def _in_scope(self, request, obj, *, writing: bool) -> bool:
+        # A center not saved yet has no region: the service checks it when it is written.
+        if obj is None or obj.region_id is None:
+            return True
+        if not writing and request.user.has_perm("centers.view_all_regions"):
             return True
         regions = services.staff_regions(request.user)
-        return regions is None or obj.region in regions
+        return regions is None or obj.region_id in {region.id for region in regions}
 
     def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) and self._in_scope(request, obj)
+        return super().has_view_permission(request, obj) and self._in_scope(
+            request, obj, writing=False
+        )
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._in_scope(request, obj)
+        return super().has_change_permission(request, obj) and self._in_scope(
+            request, obj, writing=True
+        )
 
     def has_delete_permission(self, request, obj=None):
         # Records are archived, never deleted, so that nothing is lost.
@@ -201,7 +207,7 @@ class CenterAdmin(SimpleHistoryAdmin):
                 accessibility=accessibility,
                 reason=reason,
             )
-        obj.pk = center.pk
+        obj.pk, obj.region_id = center.pk, center.region_id
         form.instance = center
 
     def save_related(self, request, form, formsets, change):
@@ -229,17 +235,47 @@ class CenterAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Archive the selected centers"), permissions=["change"])
     def archive(self, request, queryset):
-        count = sum(services.center_archive(user=request.user, center=c) for c in queryset)
-        self.message_user(
-            request, ngettext("%d center archived.", "%d centers archived.", count) % count
+        return self._with_reason(
+            request,
+            queryset,
+            services.center_archive,
+            title=_("Archive centers"),
+            question=_("Why are these centers taken out of the directory?"),
+            done=lambda count: ngettext("%d center archived.", "%d centers archived.", count)
+            % count,
         )
 
     @admin.action(description=_("Restore the selected centers"), permissions=["change"])
     def restore(self, request, queryset):
-        count = sum(services.center_restore(user=request.user, center=c) for c in queryset)
-        self.message_user(
-            request, ngettext("%d center restored.", "%d centers restored.", count) % count
+        return self._with_reason(
+            request,
+            queryset,
+            services.center_restore,
+            title=_("Restore centers"),
+            question=_("Why do these centers return to the directory?"),
+            done=lambda count: ngettext("%d center restored.", "%d centers restored.", count)
+            % count,
         )
+
+    def _with_reason(self, request, queryset, write, *, title, question, done):
+        """Archiving and restoring ask why; the reason is kept in each center's history."""
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            count = sum(write(user=request.user, center=c, reason=reason) for c in queryset)
+            self.message_user(request, done(count))
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "question": question,
+            "form": form,
+            "centers": queryset,
+            "action": request.POST.get("action", ""),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/centers/center/reason.html", context)
 
     @admin.action(description=_("Export the selected centers (CSV)"), permissions=["view"])
     def export_csv(self, request, queryset):
@@ -441,18 +477,3 @@ class HelplineAdmin(SimpleHistoryAdmin):
 @admin.register(Service, AccessibilityFeature)
 class TaxonomyAdmin(admin.ModelAdmin):
     list_display = ["code", "name_fr", "name_ar", "name_en", "position"]
-
-
-class StaffAssignmentInline(admin.TabularInline):
-    model = StaffAssignment
-    extra = 1
-    verbose_name_plural = _("regions this staff member works on")
-
-
-User = get_user_model()
-admin.site.unregister(User)
-
-
-@admin.register(User)
-class StaffUserAdmin(UserAdmin):
-    inlines = [StaffAssignmentInline]

@@ -7,5 +7,10 @@ class CentersConfig(AppConfig):
     verbose_name = _("Social centers")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         # The offline copy of the helplines is forgotten whenever one changes.
         from . import helplines  # noqa: F401
+        from .roles import apply_roles_after_migrate
+
+        post_migrate.connect(apply_roles_after_migrate, sender=self)

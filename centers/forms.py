@@ -271,6 +271,14 @@ class CategoryAdminForm(forms.ModelForm):
         }
 
 
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=100,
+        help_text=_("Kept in the history of every center."),
+    )
+
+
 class ImportForm(forms.Form):
     sheet = forms.FileField(
         label=_("Sheet (CSV or XLSX)"),

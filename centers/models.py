@@ -109,9 +109,11 @@ class CenterQuerySet(models.QuerySet):
         return self.filter(commune=commune)
 
     def in_regions_of(self, user) -> Self:
-        """The centers a staff member may see and edit: all for national
-        administrators, those of their assigned regions for regional editors."""
-        if user.has_perm("centers.manage_all_regions"):
+        """The centers a staff member may see: all for the national roles, those of
+        their assigned regions for a regional one (centers/roles.py)."""
+        if user.has_perm("centers.manage_all_regions") or user.has_perm(
+            "centers.view_all_regions"
+        ):
             return self
         return self.filter(region__in=Region.objects.filter(staff_assignments__user=user))
 
@@ -240,9 +242,11 @@ class Center(models.Model):
         _("external reference"),
         max_length=100,
         unique=True,
-        null=True,
         blank=True,
-        help_text=_("Identifier in an imported sheet; unique."),
+        help_text=_(
+            "The center's reference in sheets; unique. Left empty, one is made when the "
+            "center is saved."
+        ),
     )
     is_synthetic = models.BooleanField(
         default=False, editable=False, help_text="Generated for benchmarks; never real."
@@ -289,6 +293,7 @@ class Center(models.Model):
         ordering = ["region__code", "name_fr", "name_ar"]
         permissions = [
             ("manage_all_regions", _("Can manage the centers of every region")),
+            ("view_all_regions", _("Can see the centers of every region")),
         ]
         constraints = [
             models.CheckConstraint(

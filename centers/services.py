@@ -2,6 +2,7 @@
 derived geography, the public position and one history record per write are never
 forgotten."""
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -155,6 +156,7 @@ def center_create(
     center = Center()
     _set_fields(center, fields)
     center.slug = _unique_slug(center)
+    center.external_ref = center.external_ref or new_reference()
     _place(center, position)
     ensure_region_allowed(user, center.region)
     _save_with_history(center, "+", user, reason, services, accessibility, public_change=True)
@@ -259,6 +261,8 @@ def category_update(*, user, category: Category, fields: dict, reason: str = "")
 def _set_fields(center: Center, fields: dict) -> None:
     archived_before = center.archived
     for name, value in fields.items():
+        if name == "external_ref" and not value:
+            continue  # a reference, once given, is never erased
         setattr(center, name, value)
     if center.archived != archived_before or (center.archived and not center.archived_at):
         center.archived_at = timezone.now() if center.archived else None
@@ -366,6 +370,12 @@ def _record_history(center: Center, history_type: str, user, reason: str) -> Non
     center._history_user = user if getattr(user, "pk", None) else None
     center._change_reason = reason or None
     center_history.create_historical_record(center, history_type)
+
+
+def new_reference() -> str:
+    """A stable reference for a center that staff created without one: it identifies the
+    center in every export, so that importing the export again matches it."""
+    return f"ref-{uuid.uuid4().hex[:12]}"
 
 
 def _unique_slug(center: Center) -> str:

@@ -18,7 +18,9 @@ class ApiKeyAdmin(admin.ModelAdmin):
             self._show_key_once(request, obj.issue())
         super().save_model(request, obj, form, change)
 
-    @admin.action(description=_("Issue a new secret (the old one stops working)"))
+    @admin.action(
+        description=_("Issue a new secret (the old one stops working)"), permissions=["change"]
+    )
     def reissue(self, request, queryset):
         for key in queryset:
             self._show_key_once(request, key.issue())

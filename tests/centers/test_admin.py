@@ -318,6 +318,8 @@ def test_bulk_actions_of_a_regional_editor_skip_other_regions(
             "action": action,
             "_selected_action": [rabat_center.pk, marrakech_center.pk],
             "index": 0,
+            "apply": "1",
+            "reason": "Closed for good",
         },
     )
 
@@ -343,7 +345,13 @@ def test_national_administrator_reaches_every_region(
     assert client.get(history_url(marrakech_center)).status_code == 200
     client.post(
         CHANGELIST,
-        {"action": "archive", "_selected_action": [marrakech_center.pk], "index": 0},
+        {
+            "action": "archive",
+            "_selected_action": [marrakech_center.pk],
+            "index": 0,
+            "apply": "1",
+            "reason": "Closed for good",
+        },
     )
     marrakech_center.refresh_from_db()
     assert marrakech_center.archived
