@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from . import hours
+from . import hours, phones
 from .models import Category, Center
 from .services import CENTER_FIELDS, ensure_region_allowed, position_resolve
 from .sheets import MAX_FILE_BYTES
@@ -88,6 +88,22 @@ class OpeningHoursField(forms.MultiValueField):
         return hours.validate(stored)
 
 
+class PhoneNumbersField(forms.Field):
+    """Several numbers in one box, shown as Moroccans write them, stored in E.164."""
+
+    # Left to right even in the Arabic admin: there, 05 37 11 11 11 would read backwards.
+    widget = forms.Textarea(attrs={"rows": 3, "dir": "ltr"})
+
+    def prepare_value(self, value):
+        # The stored list; a text is what was typed, shown again with its error.
+        if isinstance(value, list):
+            return "\n".join(phones.display(number) for number in value)
+        return value
+
+    def to_python(self, value):
+        return phones.parse_phones(value or "")
+
+
 def _form_field(model_field, **kwargs):
     # Web addresses typed without a scheme are taken as https.
     if isinstance(model_field, models.URLField):
@@ -121,6 +137,13 @@ class CenterAdminForm(forms.ModelForm):
         help_text=_(
             "Only when the exact position is unknown: the center is then placed at the "
             "commune's reference point, as an approximate position."
+        ),
+    )
+    phones = PhoneNumbersField(
+        label=_("Phone numbers"),
+        required=False,
+        help_text=_(
+            'One number per line, or separated by ";" or ",". For example: 05 37 11 11 11.'
         ),
     )
     opening_hours = OpeningHoursField(label=_("Opening hours"))
@@ -163,7 +186,9 @@ class CenterAdminForm(forms.ModelForm):
         if location is not None:
             self.initial.setdefault("latitude", round(location.y, 7))
             self.initial.setdefault("longitude", round(location.x, 7))
-        self.fields["location_precision"].required = False
+        # A read-only viewer's form has no fields: the admin shows the values instead.
+        if "location_precision" in self.fields:
+            self.fields["location_precision"].required = False
 
     def clean(self):
         cleaned = super().clean()

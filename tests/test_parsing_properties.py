@@ -26,12 +26,12 @@ from rest_framework import serializers
 from centers import hours
 from centers.filters import MAX_RADIUS_KM, parse_search_parameters
 from centers.models import Center
+from centers.phones import parse_phones
 from centers.sheets import (
     _date,
     _decimal_degrees,
     _integer,
     _opening_hours,
-    _phones,
     _text,
     _urls,
     _yes_no,
@@ -335,7 +335,7 @@ def test_text_without_digits_is_no_date_time(text):
 CAPACITY = Center._meta.get_field("capacity")
 CAPACITY_MAX = connection.ops.integer_field_range(CAPACITY.get_internal_type())[1]
 # The parsers of the columns that need no database.
-PURE_CELL_PARSERS = [_text, _integer, _decimal_degrees, _date, _phones, _urls, _yes_no]
+PURE_CELL_PARSERS = [_text, _integer, _decimal_degrees, _date, parse_phones, _urls, _yes_no]
 PURE_CELL_PARSERS += [_opening_hours]
 
 

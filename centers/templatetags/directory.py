@@ -3,25 +3,18 @@
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import get_language
 
+from centers import phones
 from geo_directory.maps import tiles_for
+from regions.models import localized
 
 register = template.Library()
 
-# The other languages to fall back on, in order, when a text is missing in one.
-FALLBACKS = {"ar": ["ar", "fr", "en"], "fr": ["fr", "ar", "en"], "en": ["en", "fr", "ar"]}
+# A number stored in E.164 as Moroccans write it: "05 37 11 11 11".
+register.filter("phone_display", phones.display)
 
-
-@register.filter
-def localized(obj, field: str) -> str:
-    """`obj.<field>_<language>` in the active language, else in the next one that has it:
-    {{ center|localized:"name" }}."""
-    for language in FALLBACKS.get(get_language(), FALLBACKS["ar"]):
-        value = getattr(obj, f"{field}_{language}", "") or ""
-        if value:
-            return value
-    return ""
+# {{ center|localized:"name" }}: the same fallback rule as the models' names.
+register.filter("localized", localized)
 
 
 @register.filter
