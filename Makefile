@@ -28,7 +28,7 @@ endif
 SYSTEM_PURPOSE := run
 
 .PHONY: run test setup web-port system-packages database migrate data translations static lint \
-	db-start db-stop bench bench-places loadtest
+	db-start db-stop bench bench-imports bench-places loadtest
 
 run: web-port setup static
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
@@ -90,6 +90,9 @@ lint: $(VENV)/.installed
 # Benchmarks (see README.md)
 bench: setup
 	$(PY) benchmarks/api.py
+
+bench-imports: setup
+	$(PY) benchmarks/imports.py
 
 bench-places: setup
 	$(PY) benchmarks/place_search.py

@@ -15,12 +15,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
+from geo_directory.admin import HistoryInWordsAdmin
 from regions.models import Region
 
 # staff_accounts registers the admin of staff accounts.
-from . import services, sheets, staff_accounts  # noqa: F401
+from . import hours, services, sheets, staff_accounts  # noqa: F401
 from .forms import CategoryAdminForm, CenterAdminForm, ImportForm, ReasonForm
 from .models import AccessibilityFeature, Category, Center, Helpline, Service
 
@@ -65,7 +65,7 @@ class StaffRegionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Center)
-class CenterAdmin(SimpleHistoryAdmin):
+class CenterAdmin(HistoryInWordsAdmin):
     form = CenterAdminForm
     # Web addresses typed without a scheme are taken as https.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -231,6 +231,16 @@ class CenterAdmin(SimpleHistoryAdmin):
         point = center.public_location
         return f"{point.y:.6f}, {point.x:.6f} ({center.get_public_location_precision_display()})"
 
+    def history_value(self, field, value):
+        # Opening hours by the days' names, not as the stored JSON.
+        if field.name == "opening_hours" and value:
+            return "; ".join(
+                " ".join([str(hours.DAY_NAMES[day]), *map("-".join, value[day])])
+                for day in hours.DAYS
+                if value.get(day)
+            )
+        return super().history_value(field, value)
+
     # Actions, on the changelist's (already scoped) queryset.
 
     @admin.action(description=_("Archive the selected centers"), permissions=["change"])
@@ -241,8 +251,9 @@ class CenterAdmin(SimpleHistoryAdmin):
             services.center_archive,
             title=_("Archive centers"),
             question=_("Why are these centers taken out of the directory?"),
-            done=lambda count: ngettext("%d center archived.", "%d centers archived.", count)
-            % count,
+            done=lambda count: (
+                ngettext("%d center archived.", "%d centers archived.", count) % count
+            ),
         )
 
     @admin.action(description=_("Restore the selected centers"), permissions=["change"])
@@ -253,8 +264,9 @@ class CenterAdmin(SimpleHistoryAdmin):
             services.center_restore,
             title=_("Restore centers"),
             question=_("Why do these centers return to the directory?"),
-            done=lambda count: ngettext("%d center restored.", "%d centers restored.", count)
-            % count,
+            done=lambda count: (
+                ngettext("%d center restored.", "%d centers restored.", count) % count
+            ),
         )
 
     def _with_reason(self, request, queryset, write, *, title, question, done):
@@ -326,7 +338,16 @@ class CenterAdmin(SimpleHistoryAdmin):
 
     def _confirm_import(self, request, context):
         data, name = _take_upload(request.POST["upload_id"])
-        report = _run_import(request, data, name, request.POST.get("reason", ""), dry_run=False)
+        report = _run_import(
+            request,
+            data,
+            name,
+            request.POST.get("reason", ""),
+            dry_run=False,
+            create_duplicates=[
+                int(line) for line in request.POST.getlist("create_line") if line.isdigit()
+            ],
+        )
         if report.applied:
             self.message_user(
                 request,
@@ -347,7 +368,7 @@ class CenterAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/centers/center/import.html", context)
 
     def template_view(self, request, extension):
-        example = [_example_row()]
+        example = [sheets.example_row()]
         if extension == "csv":
             return _download(sheets.write_csv(example), "centers-template.csv", "text/csv")
         if extension == "xlsx":
@@ -372,7 +393,9 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
-def _run_import(request, data: bytes, name: str, reason: str, *, dry_run: bool):
+def _run_import(
+    request, data: bytes, name: str, reason: str, *, dry_run: bool, create_duplicates=()
+):
     rows, errors = sheets.read_sheet(data, name)
     return services.centers_import(
         user=request.user,
@@ -380,6 +403,7 @@ def _run_import(request, data: bytes, name: str, reason: str, *, dry_run: bool):
         errors=errors,
         dry_run=dry_run,
         reason=reason or _("Import of %(name)s") % {"name": name},
+        create_duplicates=create_duplicates,
     )
 
 
@@ -413,31 +437,17 @@ def _take_upload(upload_id: str) -> tuple[bytes, str]:
     return data, f"import.{suffix}"
 
 
-def _example_row() -> list[str]:
-    """One example row showing every column's format; it is not a real center."""
-    example = {
-        "external_ref": "example-1",
-        "name_ar": "مثال: احذف هذا السطر",
-        "name_fr": "EXEMPLE : supprimez cette ligne",
-        "category": "disability",
-        "services": "reception-listening;orientation",
-        "accessibility": "step-free-access",
-        "phones": "+212 5 37 00 00 00",
-        "opening_hours": "mon 08:30-12:00 14:00-16:30; tue 08:30-16:30",
-        "status": "open",
-        "latitude": "34.0209",
-        "longitude": "-6.8416",
-        "location_precision": "street",
-        "last_verified_on": "2026-01-31",
-        "archived": "no",
-    }
-    return [example.get(name, "") for name in sheets.COLUMN_NAMES]
-
-
 @admin.register(Category)
-class CategoryAdmin(SimpleHistoryAdmin):
+class CategoryAdmin(HistoryInWordsAdmin):
     form = CategoryAdminForm
     list_display = ["code", "name_fr", "name_ar", "sensitive", "position"]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # The reason is asked of whoever changes the category, not shown to a reader.
+        if not self.has_change_permission(request, obj):
+            fields = [name for name in fields if name != "change_reason"]
+        return fields
 
     def save_model(self, request, obj, form, change):
         reason = form.cleaned_data.get("change_reason", "")
@@ -464,7 +474,7 @@ class CategoryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Helpline)
-class HelplineAdmin(SimpleHistoryAdmin):
+class HelplineAdmin(HistoryInWordsAdmin):
     list_display = ["number", "name_fr", "name_ar", "last_confirmed_year", "withdrawn"]
     list_filter = ["withdrawn", "categories"]
     filter_horizontal = ["categories"]

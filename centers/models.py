@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from regions.models import Commune, Province, Region, SearchNormalize
+from regions.models import Commune, Province, Region, SearchNormalize, localized
 
 # Two centers of the same category closer than this may be the same place.
 DUPLICATE_RADIUS_M = 100
@@ -46,7 +46,7 @@ class Taxonomy(models.Model):
         ordering = ["position", "code"]
 
     def __str__(self):
-        return self.name_fr
+        return localized(self, "name")
 
     def natural_key(self):
         return (self.code,)
@@ -111,9 +111,7 @@ class CenterQuerySet(models.QuerySet):
     def in_regions_of(self, user) -> Self:
         """The centers a staff member may see: all for the national roles, those of
         their assigned regions for a regional one (centers/roles.py)."""
-        if user.has_perm("centers.manage_all_regions") or user.has_perm(
-            "centers.view_all_regions"
-        ):
+        if user.has_perm("centers.manage_all_regions") or user.has_perm("centers.view_all_regions"):
             return self
         return self.filter(region__in=Region.objects.filter(staff_assignments__user=user))
 
@@ -221,13 +219,25 @@ class Center(models.Model):
     public_address_ar = models.TextField(blank=True, editable=False)
     public_address_fr = models.TextField(blank=True, editable=False)
     commune = models.ForeignKey(
-        Commune, on_delete=models.PROTECT, related_name="centers", editable=False
+        Commune,
+        on_delete=models.PROTECT,
+        related_name="centers",
+        editable=False,
+        verbose_name=_("commune"),
     )
     province = models.ForeignKey(
-        Province, on_delete=models.PROTECT, related_name="centers", editable=False
+        Province,
+        on_delete=models.PROTECT,
+        related_name="centers",
+        editable=False,
+        verbose_name=_("province"),
     )
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="centers", editable=False
+        Region,
+        on_delete=models.PROTECT,
+        related_name="centers",
+        editable=False,
+        verbose_name=_("region"),
     )
 
     last_verified_on = models.DateField(_("last verified on"), null=True, blank=True)
@@ -306,7 +316,7 @@ class Center(models.Model):
         ]
 
     def __str__(self):
-        return self.name_fr or self.name_ar
+        return localized(self, "name")
 
 
 class HelplineQuerySet(models.QuerySet):
@@ -368,7 +378,7 @@ class Helpline(models.Model):
         ordering = ["position", "number"]
 
     def __str__(self):
-        return f"{self.number} {self.name_fr}"
+        return f"{self.number} {localized(self, 'name')}"
 
     def natural_key(self):
         return (self.number,)

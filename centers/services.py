@@ -4,11 +4,12 @@ forgotten."""
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.gis.geos import Point
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F, Func, Value
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -60,32 +61,72 @@ class Position:
     precision: str
 
 
+class _CommuneLookup:
+    """Where a position's commune is found: in the database one point at a time, or, for
+    an import, from what one query found for all its rows."""
+
+    def __init__(self, at_points=None, by_code=None):
+        self._at_points = at_points or {}
+        self._by_code = by_code
+
+    @classmethod
+    def for_rows(cls, rows: list[SheetRow]) -> "_CommuneLookup":
+        values = [row.values for row in rows]
+        points = [
+            Point(v["longitude"], v["latitude"], srid=4326)
+            for v in values
+            if v.get("latitude") is not None and v.get("longitude") is not None
+        ]
+        codes = {v["commune_code"] for v in values if v.get("commune_code")}
+        by_code = Commune.objects.select_related("province__region").without_boundaries()
+        return cls(
+            Commune.objects.at_points(points),
+            {commune.code: commune for commune in by_code.filter(code__in=codes)},
+        )
+
+    def at(self, point: Point) -> Commune | None:
+        key = (point.x, point.y)
+        return self._at_points[key] if key in self._at_points else Commune.objects.at(point)
+
+    def by_code(self, code: str) -> Commune:
+        commune = (self._by_code or {}).get(code) if self._by_code is not None else None
+        if commune is None and self._by_code is None:
+            commune = Commune.objects.select_related("province__region").filter(code=code).first()
+        if commune is None:
+            raise ValidationError(
+                {"commune_code": _("Unknown commune code: %(code)s.") % {"code": code}}
+            )
+        return commune
+
+
 def position_resolve(
     *,
     latitude: float | None,
     longitude: float | None,
     commune_code: str = "",
     precision: str = "",
+    communes: _CommuneLookup | None = None,
 ) -> Position:
     """A position from latitude and longitude, or from a commune's code alone (then at
     the commune's reference point, precision `commune`). Raises ValidationError naming
     the field at fault: outside Morocco, latitude and longitude swapped, unknown commune,
     or a commune that does not contain the point."""
+    communes = communes or _CommuneLookup()
     if latitude is None and longitude is None:
         if not commune_code:
             raise ValidationError(
                 {"latitude": _("Give a latitude and a longitude, or a commune code.")}
             )
-        commune = _commune_by_code(commune_code)
+        commune = communes.by_code(commune_code)
         return Position(commune.reference_point, commune, Center.Precision.COMMUNE)
     if latitude is None or longitude is None:
         field = "latitude" if latitude is None else "longitude"
         raise ValidationError({field: _("Give both the latitude and the longitude.")})
 
     point = Point(longitude, latitude, srid=4326)
-    commune = Commune.objects.at(point)
+    commune = communes.at(point)
     if commune is None:
-        if Commune.objects.at(Point(latitude, longitude, srid=4326)) is not None:
+        if communes.at(Point(latitude, longitude, srid=4326)) is not None:
             raise ValidationError(
                 {
                     "latitude": _(
@@ -114,15 +155,6 @@ def position_resolve(
     return Position(point, commune, precision or Center.Precision.EXACT)
 
 
-def _commune_by_code(code: str) -> Commune:
-    try:
-        return Commune.objects.select_related("province__region").get(code=code)
-    except Commune.DoesNotExist:
-        raise ValidationError(
-            {"commune_code": _("Unknown commune code: %(code)s.") % {"code": code}}
-        ) from None
-
-
 def staff_regions(user) -> list[Region] | None:
     """The regions a staff member may work on; None means every region. Without a user
     (a management command run by an operator) every region is allowed."""
@@ -131,8 +163,11 @@ def staff_regions(user) -> list[Region] | None:
     return list(Region.objects.filter(staff_assignments__user=user))
 
 
-def ensure_region_allowed(user, region: Region) -> None:
-    regions = staff_regions(user)
+def ensure_region_allowed(user, region: Region, *, regions: list[Region] | None = ...) -> None:
+    """Refuses a write outside the staff member's regions (`regions`: their
+    `staff_regions`, when the caller has read them once already)."""
+    if regions is ...:
+        regions = staff_regions(user)
     if regions is not None and region not in regions:
         raise PermissionDenied(
             _("You may only work on centers of your regions (%(regions)s), not of %(region)s.")
@@ -378,9 +413,13 @@ def new_reference() -> str:
     return f"ref-{uuid.uuid4().hex[:12]}"
 
 
-def _unique_slug(center: Center) -> str:
+def _slug_base(center: Center) -> str:
     base = slugify(center.name_fr or center.name_ar, allow_unicode=True)[:SLUG_MAX_LENGTH]
-    base = base.strip("-") or "center"
+    return base.strip("-") or "center"
+
+
+def _unique_slug(center: Center) -> str:
+    base = _slug_base(center)
     slug, n = base, 1
     while Center.objects.filter(slug=slug).exists():
         n += 1
@@ -393,8 +432,12 @@ class RowOutcome:
     line: int
     external_ref: str
     name: str
-    action: str  # "create", "update" or "unchanged"
+    # "create", "update", "unchanged"; "duplicate": a new center that may be one already
+    # listed, created only when confirmed for its line; "example": the template's
+    # example row, never imported.
+    action: str
     changed: list[str]
+    duplicates: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -419,8 +462,18 @@ class ImportReport:
         return self.count("unchanged")
 
 
-class _Rollback(Exception):
-    """Undoes a dry run, or an import with errors: nothing is written."""
+@dataclass
+class _PlannedRow:
+    """What an import does with one row, decided before anything is written."""
+
+    line: int
+    center: Center
+    action: str  # as RowOutcome's
+    changed: list[str]
+    services: list[Service]
+    accessibility: list[AccessibilityFeature]
+    public_change: bool
+    duplicates: list[str] = field(default_factory=list)
 
 
 def centers_import(
@@ -431,91 +484,298 @@ def centers_import(
     dry_run: bool,
     reason: str,
     only_new: bool = False,
+    create_duplicates: Iterable[int] = (),
 ) -> ImportReport:
     """Creates or updates a center per row, matched on `external_ref`.
 
-    All or nothing: the rows are written in one transaction, which is rolled back when
-    any row (or the file) has an error, and at the end of a dry run; a dry run therefore
-    reports exactly what the import would do. Importing the same sheet again changes
-    nothing. With `only_new`, centers already in the database are left as they are (the
-    demo data is loaded that way, so that staff edits survive a reload)."""
+    Set-based, so that a sheet of thousands of rows takes seconds: one query finds the
+    commune of every row, one the centers the rows name; each row is then checked and
+    compared in memory with the same rules as a single write (position, regional scope,
+    privacy rule, the two clocks), and the changes are written in bulk (centers, their
+    services, one history record each) in one transaction. All or nothing: when any row
+    (or the file) has an error nothing is written; a dry run reports the same outcomes
+    and writes nothing. Importing the same sheet again changes nothing. With `only_new`,
+    centers already in the database are left as they are (the demo data is loaded that
+    way, so that staff edits survive a reload).
+
+    A new center that may be one already listed (same category within 200 m, or a close
+    name in the same commune) is a "duplicate" and is created only when its line is in
+    `create_duplicates`, as the staff member confirmed after the dry run."""
     errors = list(errors)
-    unreadable_lines = {error.line for error in errors}
-    outcomes: list[RowOutcome] = []
-    try:
-        with transaction.atomic():
-            for row in rows:
-                try:
-                    outcome = _import_row(
-                        user,
-                        row,
-                        reason,
-                        check_only=row.line in unreadable_lines,
-                        only_new=only_new,
-                    )
-                    if outcome is not None:
-                        outcomes.append(outcome)
-                except ValidationError as error:
-                    errors.extend(
-                        SheetError(row.line, field if field != NON_FIELD_ERRORS else "", message)
-                        for field, messages in _error_dict(error).items()
-                        for message in messages
-                    )
-                except PermissionDenied as error:
-                    errors.append(SheetError(row.line, "", str(error)))
-            if errors or dry_run:
-                raise _Rollback
-    except _Rollback:
-        pass
-    return ImportReport(outcomes, sorted(errors, key=_error_order), applied=not (errors or dry_run))
-
-
-def _import_row(
-    user, row: SheetRow, reason: str, *, check_only: bool, only_new: bool
-) -> RowOutcome | None:
-    """Imports a row; with `check_only` (a row with unreadable cells) only checks where it
-    would go, so that the report lists every problem at once."""
-    values = row.values
-    position = position_resolve(
-        latitude=values.get("latitude"),
-        longitude=values.get("longitude"),
-        commune_code=values.get("commune_code", ""),
-        precision=values.get("location_precision", ""),
-    )
-    ensure_region_allowed(user, position.commune.province.region)
-    reference = values.get("external_ref")
-    center = Center.objects.select_related("category", "region").filter(external_ref=reference)
-    center = center.first() if reference else None
-    if center is not None:
-        ensure_region_allowed(user, center.region)
-    if check_only:
-        return None
-    fields = {name: values[name] for name in IMPORTED_FIELDS if name in values}
-    name = values.get("name_fr") or values.get("name_ar", "")
-    if center is not None and only_new:
-        return RowOutcome(row.line, reference, name, "unchanged", [])
-    # A savepoint per row, so that a row refused by the database does not hide the others.
-    with transaction.atomic():
-        if center is None:
-            center_create(
-                user=user,
-                fields=fields,
-                position=position,
-                services=values.get("services", ()),
-                accessibility=values.get("accessibility", ()),
-                reason=reason,
-            )
-            return RowOutcome(row.line, reference, name, "create", [])
-        changed = center_update(
-            user=user,
-            center=center,
-            fields=fields,
-            position=position,
-            services=values.get("services"),
-            accessibility=values.get("accessibility"),
-            reason=reason,
+    planned = _import_plan(user, rows, errors, only_new=only_new)
+    _flag_duplicates(planned, confirmed=set(create_duplicates))
+    outcomes = [
+        RowOutcome(
+            row.line,
+            row.center.external_ref,
+            row.center.name_fr or row.center.name_ar,
+            row.action,
+            row.changed,
+            row.duplicates,
         )
-    return RowOutcome(row.line, reference, name, "update" if changed else "unchanged", changed)
+        for row in planned
+    ]
+    applied = not (errors or dry_run)
+    if applied:
+        _import_write(user, planned, reason)
+    return ImportReport(outcomes, sorted(errors, key=_error_order), applied=applied)
+
+
+def _import_plan(user, rows: list[SheetRow], errors: list[SheetError], *, only_new: bool):
+    """The outcome of every row, checked as a single write would be; appends the rows'
+    errors. Rows whose cells could not be read are only checked for where they would go,
+    so that the report lists every problem at once."""
+    unreadable_lines = {error.line for error in errors}
+    regions = staff_regions(user)
+    communes = _CommuneLookup.for_rows(rows)
+    references = [row.values["external_ref"] for row in rows if row.values.get("external_ref")]
+    existing = {
+        center.external_ref: center
+        for center in Center.objects.filter(external_ref__in=references)
+        .select_related("category", "commune__province__region", "region")
+        # Boundaries weigh megabytes and are not needed to compare a row.
+        .defer(
+            *(
+                f"{area}__{boundary}"
+                for area in ("commune", "commune__province", "commune__province__region", "region")
+                for boundary in ("geom", "geom_simplified")
+            )
+        )
+        .prefetch_related("services", "accessibility")
+    }
+    planned = []
+    for row in rows:
+        values = row.values
+        if row.example:
+            example = Center(external_ref=values.get("external_ref", ""))
+            planned.append(_PlannedRow(row.line, example, "example", [], [], [], False))
+            continue
+        try:
+            position = position_resolve(
+                latitude=values.get("latitude"),
+                longitude=values.get("longitude"),
+                commune_code=values.get("commune_code", ""),
+                precision=values.get("location_precision", ""),
+                communes=communes,
+            )
+            ensure_region_allowed(user, position.commune.province.region, regions=regions)
+            center = existing.get(values.get("external_ref"))
+            if center is not None:
+                ensure_region_allowed(user, center.region, regions=regions)
+        except ValidationError as error:
+            errors.extend(
+                SheetError(row.line, field if field != NON_FIELD_ERRORS else "", message)
+                for field, messages in _error_dict(error).items()
+                for message in messages
+            )
+            continue
+        except PermissionDenied as error:
+            errors.append(SheetError(row.line, "", str(error)))
+            continue
+        if row.line in unreadable_lines:
+            continue
+        planned.append(_planned_row(row, center, position, only_new=only_new))
+    return planned
+
+
+def _planned_row(row: SheetRow, center: Center | None, position: Position, *, only_new: bool):
+    values = row.values
+    fields = {name: values[name] for name in IMPORTED_FIELDS if name in values}
+    if center is not None and only_new:
+        return _PlannedRow(row.line, center, "unchanged", [], [], [], public_change=False)
+    if center is None:
+        center = Center()
+        _set_fields(center, fields)
+        _place(center, position)
+        center.external_ref = center.external_ref or new_reference()
+        services = list(values.get("services", ()))
+        accessibility = list(values.get("accessibility", ()))
+        return _PlannedRow(
+            row.line, center, "create", [], services, accessibility, public_change=True
+        )
+    before = center_snapshot(center)
+    public_before = public_snapshot(center, before)
+    _set_fields(center, fields)
+    _place(center, position)
+    services = list(values["services"] if "services" in values else center.services.all())
+    accessibility = list(
+        values["accessibility"] if "accessibility" in values else center.accessibility.all()
+    )
+    after = center_snapshot(center, services=services, accessibility=accessibility)
+    changed = [name for name in after if after[name] != before[name]]
+    return _PlannedRow(
+        row.line,
+        center,
+        "update" if changed else "unchanged",
+        changed,
+        services,
+        accessibility,
+        public_change=bool(changed) and public_snapshot(center, after) != public_before,
+    )
+
+
+# A new center this close to one of the same category may be the same place (metres).
+IMPORT_DUPLICATE_RADIUS_M = 200
+# Names at least this similar (trigrams, 0 to 1), in the same commune, may name one place.
+IMPORT_DUPLICATE_NAME_SIMILARITY = 0.6
+
+
+def _flag_duplicates(planned: list[_PlannedRow], *, confirmed: set[int]) -> None:
+    """Finds, for all the rows that create a center, the centers already listed that may
+    be the same place: two queries, whatever the number of rows."""
+    creating = [row for row in planned if row.action == "create"]
+    if not creating:
+        return
+    parameters = {
+        "lons": [row.center.location.x for row in creating],
+        "lats": [row.center.location.y for row in creating],
+        "categories": [row.center.category_id for row in creating],
+        "communes": [row.center.commune_id for row in creating],
+        "names": [row.center.name_fr or row.center.name_ar for row in creating],
+        "radius": IMPORT_DUPLICATE_RADIUS_M,
+        "similarity": IMPORT_DUPLICATE_NAME_SIMILARITY,
+    }
+    # The rows, with their names normalised once (as the centers' search_text is).
+    rows = (
+        "(SELECT *, search_normalize(name) AS normal_name FROM unnest(%(lons)s::float8[], "
+        "%(lats)s::float8[], %(categories)s::bigint[], %(communes)s::bigint[], "
+        "%(names)s::text[]) WITH ORDINALITY AS u(lon, lat, category_id, commune_id, name, i)) r"
+    )
+    table = Center._meta.db_table
+    found: dict[int, list[str]] = {}
+    with connection.cursor() as cursor:
+        for condition in (
+            "c.category_id = r.category_id AND ST_DWithin(c.location, "
+            "ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326)::geography, %(radius)s)",
+            "c.commune_id = r.commune_id "
+            "AND strict_word_similarity(r.normal_name, c.search_text) >= %(similarity)s",
+        ):
+            cursor.execute(
+                "SELECT r.i, c.external_ref, coalesce(nullif(c.name_fr, ''), c.name_ar) "  # noqa: S608 (names from the models)
+                f"FROM {rows} JOIN {table} c ON {condition} WHERE NOT c.archived "
+                "ORDER BY r.i, c.id",
+                parameters,
+            )
+            for index, reference, name in cursor.fetchall():
+                label = f"{name} ({reference})"
+                if label not in found.setdefault(index - 1, []):
+                    found[index - 1].append(label)
+    for index, duplicates in found.items():
+        row = creating[index]
+        row.duplicates = duplicates
+        if row.line not in confirmed:
+            row.action = "duplicate"
+
+
+# Every column an import may change, for bulk updates (search_text is generated).
+_WRITTEN_FIELDS = [
+    *IMPORTED_FIELDS,
+    "archived_at",
+    "location",
+    "location_precision",
+    *PUBLIC_FIELDS,
+    "commune",
+    "province",
+    "region",
+    "updated_at",
+    "public_updated_at",
+]
+_BATCH = 1000
+
+
+@transaction.atomic
+def _import_write(user, planned: list[_PlannedRow], reason: str) -> None:
+    now = timezone.now()
+    created = [row for row in planned if row.action == "create"]
+    updated = [row for row in planned if row.action == "update"]
+    written = created + updated
+    _assign_slugs([row.center for row in created])
+    for row in written:
+        row.center.updated_at = now
+        if row.public_change:
+            row.center.public_updated_at = now
+    Center.objects.bulk_create([row.center for row in created], batch_size=_BATCH)
+    Center.objects.bulk_update([row.center for row in updated], _WRITTEN_FIELDS, batch_size=_BATCH)
+    through_rows = {
+        "services": _replace_relations(Center.services, written, "services", "service"),
+        "accessibility": _replace_relations(
+            Center.accessibility, written, "accessibility", "accessibilityfeature"
+        ),
+    }
+    history_user = user if getattr(user, "pk", None) else None
+    for history_type, rows in (("+", created), ("~", updated)):
+        records = Center.history.bulk_history_create(
+            [row.center for row in rows],
+            batch_size=_BATCH,
+            update=history_type == "~",
+            default_user=history_user,
+            default_change_reason=reason,
+            default_date=now,
+        )
+        _record_relations_history(records, through_rows)
+    for category in {row.center.category_id: row.center.category for row in written}.values():
+        _refresh_coverage_after_commit(category)
+
+
+def _replace_relations(descriptor, rows: list[_PlannedRow], attribute: str, target: str):
+    """Makes the many-to-many rows of the written centers those planned; returns the new
+    through rows by center id."""
+    through = descriptor.through
+    through.objects.filter(center_id__in=[row.center.pk for row in rows]).delete()
+    created = through.objects.bulk_create(
+        [
+            through(center_id=row.center.pk, **{f"{target}_id": item.pk})
+            for row in rows
+            for item in getattr(row, attribute)
+        ],
+        batch_size=_BATCH,
+    )
+    by_center: dict[int, list] = {}
+    for item in created:
+        by_center.setdefault(item.center_id, []).append(item)
+    return by_center
+
+
+def _record_relations_history(records, through_rows: dict) -> None:
+    """Each history record keeps the center's services and accessibility at that time, as
+    simple-history does for a single save."""
+    for relation, history_model in center_history.m2m_models.items():
+        if relation.model is not Center:
+            continue  # the mapping is shared by every model with history
+        rows = through_rows[relation.name]
+        history_model.objects.bulk_create(
+            [
+                history_model(
+                    history=record,
+                    **{
+                        column.attname: getattr(item, column.attname)
+                        for column in item._meta.concrete_fields
+                    },
+                )
+                for record in records
+                for item in rows.get(record.id, [])
+            ],
+            batch_size=_BATCH,
+        )
+
+
+def _assign_slugs(centers: list[Center]) -> None:
+    """Unique slugs for many new centers with one query."""
+    bases = [_slug_base(center) for center in centers]
+    taken = set(
+        Center.objects.annotate(
+            base=Func(F("slug"), Value("-[0-9]+$"), Value(""), function="regexp_replace")
+        )
+        .filter(base__in=set(bases))
+        .values_list("slug", flat=True)
+    )
+    for center, base in zip(centers, bases, strict=True):
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        taken.add(slug)
+        center.slug = slug
 
 
 def _error_dict(error: ValidationError) -> dict:

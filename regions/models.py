@@ -12,9 +12,25 @@ from django.contrib.gis.geos import Point
 from django.contrib.postgres.aggregates import JSONBAgg
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.db import connection
 from django.db.models import Case, F, Func, IntegerField, JSONField, Q, Value, When
 from django.db.models.functions import Cast, Coalesce, Greatest, JSONObject
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+# The languages to read a text in, in order, when it is missing in the active one.
+LANGUAGE_FALLBACKS = {"ar": ["ar", "fr", "en"], "fr": ["fr", "ar", "en"], "en": ["en", "fr", "ar"]}
+
+
+def localized(item, field: str) -> str:
+    """The item's `<field>_<language>` (an attribute, or a key of a dict) in the active
+    language, else in the next language that has it; "" when none has."""
+    for language in LANGUAGE_FALLBACKS.get(get_language(), LANGUAGE_FALLBACKS["ar"]):
+        key = f"{field}_{language}"
+        value = item.get(key) if isinstance(item, dict) else getattr(item, key, "")
+        if value:
+            return value
+    return ""
 
 
 class SearchNormalize(Func):
@@ -90,7 +106,7 @@ class AdminArea(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.code} {self.name_fr}"
+        return f"{self.code} {localized(self, 'name')}"
 
     @property
     def display_name_en(self) -> str:
@@ -121,13 +137,23 @@ class Province(AdminArea):
 
 
 class CommuneQuerySet(AreaQuerySet):
+    def with_areas(self) -> Self:
+        """With their province and region, without any boundary (megabytes a row)."""
+        return self.select_related("province__region").defer(
+            *(
+                f"{prefix}{boundary}"
+                for prefix in ("", "province__", "province__region__")
+                for boundary in ("geom", "geom_simplified")
+            )
+        )
+
     def at(self, point: Point) -> "Commune | None":
         """The commune a point lies in, with its province and region; None outside Morocco.
 
         The commune boundaries leave a few gaps (about 825 km² in all, mostly in Khénifra)
         where province boundaries do not: a point in such a gap belongs to the nearest
         commune of its province."""
-        communes = self.select_related("province__region")
+        communes = self.with_areas()
         commune = communes.containing(point).first()
         if commune is None:
             province = Province.objects.containing(point).first()
@@ -138,6 +164,32 @@ class CommuneQuerySet(AreaQuerySet):
                     .first()
                 )
         return commune
+
+    def at_points(self, points: list[Point]) -> dict[tuple[float, float], "Commune | None"]:
+        """The commune of each point, by (longitude, latitude), as `at` finds it: one
+        query for all the points that fall inside a commune, then `at` for the few in the
+        boundaries' gaps or outside Morocco."""
+        keys = list(dict.fromkeys((point.x, point.y) for point in points))
+        if not keys:
+            return {}
+        table = self.model._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT p.lon, p.lat, ("  # noqa: S608 (the table's name from the model)
+                f"SELECT m.id FROM {table} m "
+                "WHERE ST_Covers(m.geom, ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326)) "
+                "ORDER BY ST_Area(m.geom), m.code LIMIT 1"
+                ") FROM unnest(%(lons)s::float8[], %(lats)s::float8[]) AS p(lon, lat)",
+                {"lons": [lon for lon, _lat in keys], "lats": [lat for _lon, lat in keys]},
+            )
+            found = {(lon, lat): commune_id for lon, lat, commune_id in cursor.fetchall()}
+        communes = self.with_areas().in_bulk(
+            {commune_id for commune_id in found.values() if commune_id is not None}
+        )
+        return {
+            key: communes[commune_id] if commune_id is not None else self.at(Point(*key, srid=4326))
+            for key, commune_id in found.items()
+        }
 
 
 class Commune(AdminArea):
@@ -227,4 +279,4 @@ class Place(models.Model):
         db_table = "regions_place"
 
     def __str__(self):
-        return f"{self.kind} {self.code} {self.name_fr}"
+        return f"{self.get_kind_display()} {self.code} {localized(self, 'name')}"

@@ -134,16 +134,17 @@ def test_an_import_interrupted_midway_leaves_nothing_behind(monkeypatch):
         b"i-2,Deux,disability,34.00,-6.83\n"
         b"i-3,Trois,disability,33.99,-6.85\n"
     )
-    create = services.center_create
+    replace = services._replace_relations
     calls = []
 
-    def failing_on_the_second_row(**kwargs):
-        calls.append(kwargs)
+    # The centers and their services are written; the connection drops before the rest.
+    def failing_on_the_second_relation(*args, **kwargs):
+        calls.append(args)
         if len(calls) == 2:
             raise OperationalError("server closed the connection unexpectedly")
-        return create(**kwargs)
+        return replace(*args, **kwargs)
 
-    monkeypatch.setattr(services, "center_create", failing_on_the_second_row)
+    monkeypatch.setattr(services, "_replace_relations", failing_on_the_second_relation)
     rows, errors = sheets.read_sheet(sheet, "centers.csv")
 
     with pytest.raises(OperationalError):

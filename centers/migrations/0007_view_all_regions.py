@@ -4,14 +4,21 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('centers', '0006_helplines_public_clock'),
+        ("centers", "0006_helplines_public_clock"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='center',
-            options={'ordering': ['region__code', 'name_fr', 'name_ar'], 'permissions': [('manage_all_regions', 'Can manage the centers of every region'), ('view_all_regions', 'Can see the centers of every region')], 'verbose_name': 'center', 'verbose_name_plural': 'centers'},
+            name="center",
+            options={
+                "ordering": ["region__code", "name_fr", "name_ar"],
+                "permissions": [
+                    ("manage_all_regions", "Can manage the centers of every region"),
+                    ("view_all_regions", "Can see the centers of every region"),
+                ],
+                "verbose_name": "center",
+                "verbose_name_plural": "centers",
+            },
         ),
     ]

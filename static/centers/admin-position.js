@@ -42,7 +42,9 @@
 
     function placeMarker(latLng, pan) {
       if (!marker) {
-        marker = L.marker(latLng, { draggable: true, keyboard: true }).addTo(map);
+        // Drawn by CSS: Leaflet's default pin image is looked for beside the page.
+        var pin = L.divIcon({ className: "position-pin", html: "<span></span>", iconSize: [24, 24], iconAnchor: [12, 24] });
+        marker = L.marker(latLng, { draggable: true, keyboard: true, icon: pin, title: api.pinTitle || "" }).addTo(map);
         marker.on("dragend", function () { updateInputs(marker.getLatLng()); });
       } else {
         marker.setLatLng(latLng);

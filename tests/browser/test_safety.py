@@ -123,3 +123,19 @@ def test_quick_exit_is_on_every_page(page, site, path):
     page.keyboard.press("Escape")
 
     page.wait_for_url(site + "/healthz")
+
+
+def test_the_staff_form_shows_its_pin_and_loads_nothing_missing(page, site):
+    sign_in(page, site)
+    page.goto(site + "/fr/admin/centers/center/?q=Centre+d%27essai+Rabat")
+    change_url = page.locator("#result_list tbody a").first.get_attribute("href")
+    missing = []
+    page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
+
+    page.goto(site + change_url)
+    page.wait_for_load_state("networkidle")
+
+    pin = page.locator("#position-map .position-pin")
+    assert pin.count() == 1 and pin.is_visible()
+    assert missing == []
+    page.console_errors.check()

@@ -6,6 +6,11 @@ from django.core.management.base import BaseCommand, CommandError
 from centers import sheets
 from centers.services import centers_import
 
+# The command takes larger sheets than the web page (an operator's machine, no request
+# to answer in time).
+COMMAND_MAX_ROWS = 100_000
+COMMAND_MAX_BYTES = 50 * 1024 * 1024
+
 
 class Command(BaseCommand):
     help = (
@@ -24,6 +29,13 @@ class Command(BaseCommand):
             "they are.",
         )
         parser.add_argument(
+            "--create-duplicates",
+            default="",
+            metavar="LINES",
+            help="Lines (e.g. 12,40) whose new center may be one already listed, to create "
+            "anyway after checking; the others such lines are left out.",
+        )
+        parser.add_argument(
             "--user",
             help="Username recorded in the history, whose regions limit the import "
             "(default: no user, every region).",
@@ -37,6 +49,7 @@ class Command(BaseCommand):
         reason: str,
         user: str | None,
         only_new: bool,
+        create_duplicates: str,
         **options,
     ):
         if not file.is_file():
@@ -47,7 +60,12 @@ class Command(BaseCommand):
                 actor = get_user_model().objects.get(username=user)
             except get_user_model().DoesNotExist:
                 raise CommandError(f"No user named {user!r}.") from None
-        rows, errors = sheets.read_sheet(file.read_bytes(), file.name)
+        rows, errors = sheets.read_sheet(
+            file.read_bytes(),
+            file.name,
+            max_rows=COMMAND_MAX_ROWS,
+            max_bytes=COMMAND_MAX_BYTES,
+        )
         report = centers_import(
             user=actor,
             rows=rows,
@@ -55,6 +73,7 @@ class Command(BaseCommand):
             dry_run=dry_run,
             reason=reason or f"Import of {file.name}",
             only_new=only_new,
+            create_duplicates=_lines(create_duplicates),
         )
         for outcome in report.outcomes:
             if outcome.action != "unchanged" and options["verbosity"] > 1:
@@ -64,6 +83,12 @@ class Command(BaseCommand):
                 )
         for error in report.errors:
             self.stderr.write(f"  {error}")
+        for outcome in report.outcomes:
+            if outcome.action == "duplicate":
+                self.stderr.write(
+                    f"  line {outcome.line}: left out, may be {'; '.join(outcome.duplicates)} "
+                    "(--create-duplicates to create it anyway)"
+                )
         summary = (
             f"{file.name}: {report.count('create')} created, {report.count('update')} updated, "
             f"{report.count('unchanged')} unchanged"
@@ -74,3 +99,12 @@ class Command(BaseCommand):
             self.stdout.write(f"{summary} (dry run: nothing written).")
         else:
             self.stdout.write(self.style.SUCCESS(summary + "."))
+
+
+def _lines(text: str) -> set[int]:
+    try:
+        return {int(line) for line in text.replace(" ", "").split(",") if line}
+    except ValueError:
+        raise CommandError(
+            f"--create-duplicates takes line numbers such as 12,40: {text!r}"
+        ) from None

@@ -1,0 +1,196 @@
+"""Import and export benchmark (`make bench-imports`): sheets of synthetic centers through
+the command's path and the admin's page, and a whole export.
+
+It builds a separate database (`<name>_bench_imports` on the same server; never the demo
+one), with the administrative areas and the reference data, and measures:
+
+  - a 5,000-row sheet: its dry run and its import, by the command's path (read the file,
+    then the import service) and by the admin's import page (upload and dry run, then
+    confirm), and importing the unchanged sheet again;
+  - a 50,000-row sheet by the command's path;
+  - exporting 50,000 centers from the admin (CSV and XLSX).
+
+Rows are synthetic ("Centre synthétique d'import N", references `synthetic-import-N`) at
+random points inside the communes (ST_GeneratePoints with a fixed seed).
+
+    .venv/bin/python benchmarks/imports.py [--rows 5000] [--large 50000]
+"""
+
+import argparse
+import csv
+import hashlib
+import io
+import os
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+os.chdir(PROJECT)
+
+
+def bench_database_url(url: str) -> str:
+    """The same server as `url`, database `<name>_bench_imports`."""
+    parts = urllib.parse.urlsplit(url)
+    path = parts.path.rsplit("/", 1)
+    return urllib.parse.urlunsplit(parts._replace(path=f"{path[0]}/{path[1]}_bench_imports"))
+
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geo_directory.settings.base")
+if "DATABASE_URL" not in os.environ:
+    raise SystemExit("DATABASE_URL is not set: run through `make bench-imports`.")
+os.environ["DATABASE_URL"] = bench_database_url(os.environ["DATABASE_URL"])
+
+import django
+
+django.setup()
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import setup_test_environment
+
+from centers import sheets
+from centers.management.commands.import_centers import COMMAND_MAX_BYTES, COMMAND_MAX_ROWS
+from centers.models import Center
+from centers.services import centers_import
+
+COLUMNS = ["external_ref", "name_fr", "category", "services", "latitude", "longitude"]
+
+
+def recreate_database() -> None:
+    name = connection.settings_dict["NAME"]
+    if not name.endswith("_bench_imports"):
+        raise SystemExit(f"Refusing to recreate {name!r}: not a bench database.")
+    connection.close()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+
+
+def synthetic_name(n: int) -> str:
+    """A name of its own for each row, so that rows are not taken for each other."""
+    letters = hashlib.sha256(str(n).encode()).hexdigest()[:12]
+    return f"Centre synthétique {letters.translate(str.maketrans('0123456789', 'ghijklmnop'))}"
+
+
+def synthetic_sheet(count: int, *, first: int = 0, seed: int = 7) -> bytes:
+    """A CSV of `count` synthetic centers at random points inside the communes."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ST_Y(p.geom), ST_X(p.geom) FROM ("
+            "SELECT (ST_Dump(ST_GeneratePoints(geom, %(per)s, %(seed)s))).geom "
+            "FROM regions_commune) p LIMIT %(count)s",
+            {"per": count // 1400 + 1, "count": count, "seed": seed},
+        )
+        points = cursor.fetchall()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for n, (latitude, longitude) in enumerate(points, start=first):
+        writer.writerow(
+            [
+                f"synthetic-import-{n}",
+                synthetic_name(n),
+                "disability",
+                "orientation",
+                f"{latitude:.6f}",
+                f"{longitude:.6f}",
+            ]
+        )
+    return out.getvalue().encode()
+
+
+def timed(label: str, work):
+    start = time.perf_counter()
+    result = work()
+    seconds = time.perf_counter() - start
+    print(f"{label:<52} {seconds:7.1f} s")
+    return result
+
+
+def command_path(data: bytes, *, dry_run: bool):
+    """As `manage.py import_centers`, creating the possible duplicates too (so that every
+    row is written; how many were flagged is printed)."""
+    rows, errors = sheets.read_sheet(
+        data, "sheet.csv", max_rows=COMMAND_MAX_ROWS, max_bytes=COMMAND_MAX_BYTES
+    )
+    report = centers_import(
+        user=None,
+        rows=rows,
+        errors=errors,
+        dry_run=dry_run,
+        reason="bench",
+        create_duplicates=[row.line for row in rows],
+    )
+    if report.errors:
+        raise SystemExit(f"The synthetic sheet was refused: {report.errors[:5]}")
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=5000)
+    parser.add_argument("--large", type=int, default=50000)
+    options = parser.parse_args()
+
+    recreate_database()
+    call_command("migrate", verbosity=0)
+    call_command("load_admin_areas", verbosity=0, stdout=io.StringIO())
+    call_command("load_reference_data", verbosity=0)
+    setup_test_environment()
+    admin = get_user_model().objects.create_superuser("bench", password="x" * 20)
+    client = Client()
+    client.force_login(admin)
+
+    sheet = synthetic_sheet(options.rows)
+    print(f"{options.rows} rows ({len(sheet) // 1024} KB):")
+    timed("  dry run (command)", lambda: command_path(sheet, dry_run=True))
+    upload = timed(
+        "  dry run (admin page)",
+        lambda: client.post(
+            "/en/admin/centers/center/import/",
+            {"sheet": SimpleUploadedFile("sheet.csv", sheet), "reason": "bench"},
+        ),
+    )
+    upload_id = upload.context["upload_id"]
+    timed(
+        "  import (admin page, confirm)",
+        lambda: client.post(
+            "/en/admin/centers/center/import/", {"upload_id": upload_id, "reason": "bench"}
+        ),
+    )
+    print(f"  centers now: {Center.objects.count()}")
+    report = timed(
+        "  import again, unchanged (command)", lambda: command_path(sheet, dry_run=False)
+    )
+    print(f"  unchanged: {report.count_unchanged}")
+
+    large = synthetic_sheet(options.large, first=options.rows, seed=11)
+    print(f"{options.large} rows ({len(large) // 1024} KB), command:")
+    checked = timed("  dry run", lambda: command_path(large, dry_run=True))
+    flagged = sum(1 for outcome in checked.outcomes if outcome.duplicates)
+    print(f"  possible duplicates flagged (created anyway here): {flagged}")
+    timed("  import", lambda: command_path(large, dry_run=False))
+    print(f"  centers now: {Center.objects.count()}")
+
+    one = Center.objects.values_list("pk", flat=True).first()
+    for action in ("export_csv", "export_xlsx"):
+        # "Select all" across the list's pages: every center.
+        response = timed(
+            f"  export {Center.objects.count()} centers ({action.removeprefix('export_')}, admin)",
+            lambda action=action: client.post(
+                "/en/admin/centers/center/",
+                {"action": action, "select_across": "1", "_selected_action": [one], "index": 0},
+            ),
+        )
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        print(f"    {len(body) // 1024} KB")
+
+
+if __name__ == "__main__":
+    main()

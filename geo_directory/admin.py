@@ -1,0 +1,176 @@
+"""The admin in the staff's language (Arabic, French or English, from the address): its
+titles, the names of the staff roles and of the permissions, and the editing history.
+
+Autodiscovered like every app's admin module, so all of this is in place before the
+first request.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.utils import display_for_field
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth.models import Group, Permission
+from django.db import models
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiffDisplay
+
+from centers.roles import ROLES_BY_NAME
+
+admin.site.site_header = _("Social centers of Morocco")
+admin.site.site_title = _("Staff tools of the directory")
+admin.site.index_title = _("Staff tools")
+
+# Strings of the packages, shown on the staff pages, that the packages' Arabic catalogs
+# lack (Django 5.2's password settings, django-leaflet's map control, django-axes' list
+# filter) or keep in English (Django's "salt", "hash"). Marked here so that makemessages
+# keeps them in our catalog, which takes precedence over the packages' own. Drop a line
+# once the package translates it.
+PACKAGE_STRINGS = [
+    gettext_noop("Reset password"),
+    gettext_noop("Raw passwords are not stored, so there is no way to see the user’s password."),  # noqa: RUF001 (Django's text, to the letter)
+    gettext_noop("Password-based authentication"),
+    gettext_noop("Enabled"),
+    gettext_noop("Disabled"),
+    gettext_noop(
+        "Whether the user will be able to authenticate using a password or not. "
+        "If disabled, they may still be able to authenticate using other backends, "
+        "such as Single Sign-On or LDAP."
+    ),
+    gettext_noop("salt"),
+    gettext_noop("hash"),
+    gettext_noop("Reset view"),
+    gettext_noop("Locked Out"),
+]
+
+
+# Groups and permissions are shown through their `__str__` in a dozen places (lists,
+# pickers, titles, breadcrumbs, the user list's filter, deletion and history pages), and
+# their stored names are English: the role groups because code finds them by name
+# (centers/roles.py), the permissions because Django writes "Can add center" once, with
+# the untranslated model name, and has no translation for it. So both are named here, in
+# the active language, wherever they appear.
+
+
+def group_label(group: Group) -> str:
+    """A role's group by the role's label; any other group by its name."""
+    role = ROLES_BY_NAME.get(group.name)
+    return str(role.label) if role else group.name
+
+
+DEFAULT_PERMISSION_NAMES = {
+    "add": _("Can add %(models)s"),
+    "change": _("Can change %(models)s"),
+    "delete": _("Can delete %(models)s"),
+    "view": _("Can view %(models)s"),
+}
+# django-simple-history's models, named "historical <name>" in English.
+HISTORY_PERMISSION_NAMES = {
+    "add": _("Can add to the history of %(models)s"),
+    "change": _("Can change the history of %(models)s"),
+    "delete": _("Can delete from the history of %(models)s"),
+    "view": _("Can view the history of %(models)s"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    """`<app> | <what it allows>` for the models staff work on in the admin and their
+    histories: Django's four permissions of a model rebuilt from the model's translated
+    name, a model's own permissions by their declared, translatable name. A permission on
+    a table that no admin page shows (sessions, PostGIS metadata, the histories of links)
+    gives staff nothing to use, and those tables have no translated names: it is shown
+    by its code."""
+    model = permission.content_type.model_class()
+    subject = getattr(model, "instance_type", model)  # a history: the model it records
+    if model is None or not admin.site.is_registered(subject):
+        return f"{permission.content_type.app_label}.{permission.codename}"
+    opts = model._meta
+    action, _underscore, model_name = permission.codename.partition("_")
+    if action in DEFAULT_PERMISSION_NAMES and model_name == opts.model_name:
+        names = DEFAULT_PERMISSION_NAMES if subject is model else HISTORY_PERMISSION_NAMES
+        text = names[action] % {"models": subject._meta.verbose_name_plural}
+    else:
+        # The declared name, not the stored one: that is in the language `migrate` ran in.
+        text = dict(opts.permissions).get(permission.codename, permission.name)
+    return f"{opts.app_config.verbose_name} | {text}"
+
+
+Group.__str__ = group_label
+Permission.__str__ = permission_label
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(auth_admin.GroupAdmin):
+    """Groups named by their roles' labels; the stored name, which code looks a role up
+    by, is on the form of whoever may change it."""
+
+    readonly_fields = ["label"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["name", "permissions"]
+        if self.has_change_permission(request, obj):
+            return ["name", "label", "permissions"]
+        # Read only, the stored name would be shown as text, in English.
+        return ["label", "permissions"]
+
+    @admin.display(description=_("Role"))
+    def label(self, group):
+        return str(group)
+
+
+def value_in_words(field: models.Field, value, empty_value_display: str) -> str:
+    """A value as the admin's forms show it: a choice by its label, yes or no in words
+    (Django's lists show an icon), a list of records by their names."""
+    if isinstance(field, models.BooleanField) and value is not None:
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or empty_value_display
+    return str(display_for_field(value, field, empty_value_display, avoid_link=True))
+
+
+class ShortenedWithoutWords(ObjDiffDisplay):
+    def shortened_str(self, prefix: str, num_skipped_chars: int, suffix: str) -> str:
+        # django-simple-history writes "[119 chars]" in English.
+        return f"{prefix}…{suffix}"
+
+
+class RecordInWords(HistoricalRecordContextHelper):
+    """The changes of a history record, each value worded by the admin's `history_value`."""
+
+    def __init__(self, model, historical_record, *, history_value):
+        super().__init__(model, historical_record)
+        self.history_value = history_value
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        return self.history_value(field, super().prepare_delta_change_value(change, value))
+
+    def get_obj_diff_display(self) -> ObjDiffDisplay:
+        return ShortenedWithoutWords(max_length=self.max_displayed_delta_change_chars)
+
+
+class HistoryInWordsAdmin(SimpleHistoryAdmin):
+    """Editing history in the staff's language: each change, and each column of
+    `history_list_display` (fields of the model), titled by the field's name and valued
+    in words. The list is drawn by templates/simple_history/object_history_list.html."""
+
+    def history_value(self, field: models.Field, value) -> str:
+        """A field's value in words; a subclass words the fields this rule cannot."""
+        return value_in_words(field, value, self.get_empty_value_display())
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return RecordInWords(self.model, historical_record, history_value=self.history_value)
+
+    def render_history_view(self, request, template, context, **kwargs):
+        if template == self.object_history_template:
+            fields = [self.model._meta.get_field(name) for name in context["history_list_display"]]
+            context["history_columns"] = [capfirst(field.verbose_name) for field in fields]
+            for record in context["page_obj"]:
+                record.history_column_values = [
+                    self.history_value(field, getattr(record, field.name)) for field in fields
+                ]
+        return super().render_history_view(request, template, context, **kwargs)
