@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -291,7 +291,10 @@ class CenterAdmin(HistoryInWordsAdmin):
 
     @admin.action(description=_("Export the selected centers (CSV)"), permissions=["view"])
     def export_csv(self, request, queryset):
-        return _download(sheets.write_csv(_rows(queryset)), "centers.csv", "text/csv")
+        # Streamed: the first rows leave while the others are read.
+        response = StreamingHttpResponse(sheets.csv_lines(_rows(queryset)), content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="centers.csv"'
+        return response
 
     @admin.action(description=_("Export the selected centers (XLSX)"), permissions=["view"])
     def export_xlsx(self, request, queryset):
@@ -381,10 +384,14 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _rows(queryset):
-    queryset = queryset.select_related("category", "commune").prefetch_related(
-        "services", "accessibility"
+    """The sheet rows of the centers, read in batches (a whole export is tens of
+    thousands), without the communes' boundaries."""
+    queryset = (
+        queryset.select_related("category", "commune")
+        .defer("commune__geom", "commune__geom_simplified")
+        .prefetch_related("services", "accessibility")
     )
-    return (sheets.center_row(center) for center in queryset)
+    return (sheets.center_row(center) for center in queryset.iterator(chunk_size=2000))
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:

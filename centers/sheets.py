@@ -752,12 +752,23 @@ def center_row(center: Center) -> list[str]:
 
 
 def write_csv(rows: Iterable[list[str]]) -> bytes:
+    return b"".join(csv_lines(rows))
+
+
+def csv_lines(rows: Iterable[list[str]]) -> Iterable[bytes]:
+    """The CSV export line by line, for streaming."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(COLUMN_NAMES)
-    writer.writerows([quote_formula(value) for value in row] for row in rows)
     # A byte-order mark lets spreadsheet programs recognise UTF-8 (Arabic text).
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    buffer.write("\ufeff")
+    writer.writerow(COLUMN_NAMES)
+    for row in rows:
+        writer.writerow([quote_formula(value) for value in row])
+        if buffer.tell() > 64 * 1024:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
 
 
 def write_xlsx(rows: Iterable[list[str]], *, with_column_help: bool = False) -> bytes:
