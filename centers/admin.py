@@ -56,7 +56,7 @@ class StaffRegionFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         regions = services.staff_regions(request.user)
         regions = Region.objects.without_boundaries() if regions is None else regions
-        return [(region.code, f"{region.code} {region.name_fr}") for region in regions]
+        return [(region.code, f"{region.code} {region}") for region in regions]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -216,7 +216,7 @@ class CenterAdmin(HistoryInWordsAdmin):
 
     @admin.display(description=_("commune"), ordering="commune__name_fr")
     def commune_name(self, center):
-        return center.commune.name_fr
+        return str(center.commune)
 
     @admin.display(description=_("commune, province, region"))
     def place(self, center):
@@ -383,15 +383,24 @@ class CenterAdmin(HistoryInWordsAdmin):
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+EXPORT_BATCH = 2000
+
+
 def _rows(queryset):
-    """The sheet rows of the centers, read in batches (a whole export is tens of
-    thousands), without the communes' boundaries."""
-    queryset = (
-        queryset.select_related("category", "commune")
+    """The sheet rows of the centers in the list's order, read in batches by id (a whole
+    export is tens of thousands; a cursor kept open over the list's ordered join is
+    planned for its first rows and reads the rest slowly), without the communes'
+    boundaries."""
+    ids = list(queryset.values_list("pk", flat=True))
+    centers = (
+        Center.objects.select_related("category", "commune")
         .defer("commune__geom", "commune__geom_simplified")
         .prefetch_related("services", "accessibility")
     )
-    return (sheets.center_row(center) for center in queryset.iterator(chunk_size=2000))
+    for start in range(0, len(ids), EXPORT_BATCH):
+        batch = ids[start : start + EXPORT_BATCH]
+        found = centers.in_bulk(batch)
+        yield from (sheets.center_row(found[pk]) for pk in batch)
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:

@@ -149,7 +149,7 @@ def position_resolve(
                 "commune_code": _(
                     "The position lies in the commune %(found)s (%(name)s), not in %(given)s."
                 )
-                % {"found": commune.code, "name": commune.name_fr, "given": commune_code}
+                % {"found": commune.code, "name": commune, "given": commune_code}
             }
         )
     return Position(point, commune, precision or Center.Precision.EXACT)
@@ -172,8 +172,8 @@ def ensure_region_allowed(user, region: Region, *, regions: list[Region] | None 
         raise PermissionDenied(
             _("You may only work on centers of your regions (%(regions)s), not of %(region)s.")
             % {
-                "regions": ", ".join(r.name_fr for r in regions) or _("none"),
-                "region": region.name_fr,
+                "regions": ", ".join(str(r) for r in regions) or _("none"),
+                "region": region,
             }
         )
 
@@ -715,6 +715,25 @@ def _import_write(user, planned: list[_PlannedRow], reason: str) -> None:
         _record_relations_history(records, through_rows)
     for category in {row.center.category_id: row.center.category for row in written}.values():
         _refresh_coverage_after_commit(category)
+    if len(written) >= _ANALYZE_AFTER:
+        _analyze_centers()
+
+
+# After this many rows written at once, the planner is told how the tables grew: until
+# autovacuum's next pass it would plan the next import or export for the old, smaller
+# tables (nested loops over tens of thousands of rows).
+_ANALYZE_AFTER = 1000
+
+
+def _analyze_centers() -> None:
+    tables = [
+        Center._meta.db_table,
+        Center.services.through._meta.db_table,
+        Center.accessibility.through._meta.db_table,
+        Center.history.model._meta.db_table,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
 
 
 def _replace_relations(descriptor, rows: list[_PlannedRow], attribute: str, target: str):
