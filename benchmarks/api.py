@@ -22,7 +22,6 @@ import os
 import random
 import sys
 import time
-import urllib.parse
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -30,18 +29,10 @@ sys.path.insert(0, str(PROJECT))
 os.chdir(PROJECT)
 
 
-def bench_database_url(url: str) -> str:
-    """The same server as `url`, database `<name>_bench`."""
-    parts = urllib.parse.urlsplit(url)
-    path = parts.path.rsplit("/", 1)
-    return urllib.parse.urlunsplit(parts._replace(path=f"{path[0]}/{path[1]}_bench"))
-
+from benchmarks.databases import recreate_bench_database, use_bench_database
 
 # Everything below runs against the bench database, never the demo one.
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geo_directory.settings.base")
-if "DATABASE_URL" not in os.environ:
-    raise SystemExit("DATABASE_URL is not set: run through `make bench`.")
-os.environ["DATABASE_URL"] = bench_database_url(os.environ["DATABASE_URL"])
+use_bench_database("bench")
 
 import django
 
@@ -58,17 +49,6 @@ from centers.search import CenterSearch
 from regions.models import Commune
 
 CONCURRENCIES = (1, 8)
-
-
-def recreate_database() -> None:
-    """Drops and creates the bench database, through the server's maintenance database."""
-    name = connection.settings_dict["NAME"]
-    if not name.endswith("_bench"):
-        raise SystemExit(f"Refusing to recreate {name!r}: not a bench database.")
-    connection.close()
-    with connection._nodb_cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
 
 
 def sample_points(count: int) -> list[tuple[float, float]]:
@@ -126,7 +106,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
 
-    recreate_database()
+    recreate_bench_database()
     print(f"Bench database: {connection.settings_dict['NAME']}")
     call_command("migrate", no_input=True, verbosity=0)
     call_command("load_admin_areas", verbosity=0, stdout=io.StringIO())

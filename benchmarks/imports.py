@@ -23,7 +23,6 @@ import io
 import os
 import sys
 import time
-import urllib.parse
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -31,17 +30,10 @@ sys.path.insert(0, str(PROJECT))
 os.chdir(PROJECT)
 
 
-def bench_database_url(url: str) -> str:
-    """The same server as `url`, database `<name>_bench_imports`."""
-    parts = urllib.parse.urlsplit(url)
-    path = parts.path.rsplit("/", 1)
-    return urllib.parse.urlunsplit(parts._replace(path=f"{path[0]}/{path[1]}_bench_imports"))
+from benchmarks.databases import recreate_bench_database, use_bench_database
 
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geo_directory.settings.base")
-if "DATABASE_URL" not in os.environ:
-    raise SystemExit("DATABASE_URL is not set: run through `make bench-imports`.")
-os.environ["DATABASE_URL"] = bench_database_url(os.environ["DATABASE_URL"])
+# Everything below runs against the bench database, never the demo one.
+use_bench_database("bench_imports")
 
 import django
 
@@ -60,16 +52,6 @@ from centers.models import Center
 from centers.services import centers_import
 
 COLUMNS = ["external_ref", "name_fr", "category", "services", "latitude", "longitude"]
-
-
-def recreate_database() -> None:
-    name = connection.settings_dict["NAME"]
-    if not name.endswith("_bench_imports"):
-        raise SystemExit(f"Refusing to recreate {name!r}: not a bench database.")
-    connection.close()
-    with connection._nodb_cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
 
 
 def synthetic_name(n: int) -> str:
@@ -138,7 +120,7 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=50000)
     options = parser.parse_args()
 
-    recreate_database()
+    recreate_bench_database()
     call_command("migrate", verbosity=0)
     call_command("load_admin_areas", verbosity=0, stdout=io.StringIO())
     call_command("load_reference_data", verbosity=0)
