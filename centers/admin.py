@@ -123,7 +123,14 @@ class CenterAdmin(HistoryInWordsAdmin):
         ),
         (
             _("Record"),
-            {"fields": ["external_ref", "created_at", "updated_at", "change_reason"]},
+            {
+                "fields": [
+                    "external_ref",
+                    "created_at",
+                    "updated_at",
+                    "change_reason",
+                ]
+            },
         ),
         (
             _("Position"),
@@ -179,6 +186,20 @@ class CenterAdmin(HistoryInWordsAdmin):
         # The map of a new center, or of one of a sensitive category, is around a place to
         # keep secret: street tiles only from the operator's own server (geo_directory/maps.py).
         context["position_map_sensitive"] = obj is None or obj.category.sensitive
+        conflict = getattr(context["adminform"].form, "conflict", None)
+        if conflict is not None:
+            context["conflict_records"] = [
+                {
+                    "record": record,
+                    "changes": self.get_historical_record_context_helper(
+                        request, record
+                    ).context_for_delta_changes(
+                        record.diff_against(record.prev_record, excluded_fields=["version"])
+                    ),
+                }
+                for record in conflict.changes()
+                if record.prev_record is not None
+            ]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # Writes go through the services: derived geography, privacy rule, one history record.
@@ -189,6 +210,8 @@ class CenterAdmin(HistoryInWordsAdmin):
         accessibility = form.cleaned_data["accessibility"]
         if change:
             center = Center.objects.get(pk=obj.pk)
+            # The version the form was opened on, checked again as the row is written.
+            center.version = form.cleaned_data["read_version"]
             services.center_update(
                 user=request.user,
                 center=center,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import hours, phones
 from .models import Category, Center
-from .services import CENTER_FIELDS, ensure_region_allowed, position_resolve
+from .services import CENTER_FIELDS, CenterChanged, ensure_region_allowed, position_resolve
 from .sheets import MAX_FILE_BYTES
 
 RANGES_PER_DAY = hours.MAX_RANGES_PER_DAY
@@ -161,6 +161,9 @@ class CenterAdminForm(forms.ModelForm):
         max_length=100,
         help_text=_("Optional; kept in the record's history."),
     )
+    # The version of the center the form was opened on: saving over a newer one is
+    # refused, with what the other person changed (centers/services.py, CenterChanged).
+    read_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     not_a_duplicate = forms.BooleanField(
         label=_("I have checked: this is not one of the possible duplicates listed above."),
         required=False,
@@ -182,6 +185,9 @@ class CenterAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.position = None
         self.duplicates = []
+        self.conflict = None
+        if self.instance.pk:
+            self.initial.setdefault("read_version", self.instance.version)
         location = self.instance.location if self.instance.pk else None
         if location is not None:
             self.initial.setdefault("latitude", round(location.y, 7))
@@ -192,6 +198,8 @@ class CenterAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk:
+            self._check_version(cleaned.get("read_version"))
         if not cleaned.get("name_ar") and not cleaned.get("name_fr"):
             self.add_error("name_fr", _("Give a name in Arabic or in French."))
         try:
@@ -211,6 +219,30 @@ class CenterAdminForm(forms.ModelForm):
             return cleaned
         self._check_duplicates(cleaned)
         return cleaned
+
+    def _check_version(self, read_version: int | None) -> None:
+        """Refuses to save over changes made since the form was opened. The row stays
+        locked until the save ends (the admin saves in one transaction), so that nobody
+        writes in between. The form keeps the staff member's values and now carries the
+        current version: saving again applies them over the other person's changes."""
+        current = (
+            Center.objects.select_for_update(of=("self",))
+            .values_list("version", flat=True)
+            .get(pk=self.instance.pk)
+        )
+        if read_version == current:
+            return
+        self.conflict = CenterChanged(self.instance.pk, read_version or 0)
+        self.data = self.data.copy()
+        self.data[self.add_prefix("read_version")] = current
+        self.add_error(
+            None,
+            _(
+                "Someone else changed this center after you opened it: their changes are "
+                "listed below. Your changes are still in the form and are not saved yet. "
+                "Check them against theirs, then save again to apply yours."
+            ),
+        )
 
     def _add_position_errors(self, error: ValidationError) -> None:
         for field, messages in error.message_dict.items():

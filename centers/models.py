@@ -272,6 +272,10 @@ class Center(models.Model):
     public_updated_at = models.DateTimeField(
         _("publicly updated at"), default=timezone.now, editable=False, db_index=True
     )
+    # Optimistic concurrency: every write adds one. A staff form and an import preview
+    # carry the version they read; a write based on an older one is refused, so that
+    # nobody's change silently erases another's (centers/services.py).
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
 
     search_text = models.GeneratedField(
         expression=SearchNormalize(

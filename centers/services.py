@@ -155,6 +155,35 @@ def position_resolve(
     return Position(point, commune, precision or Center.Precision.EXACT)
 
 
+class CenterChanged(Exception):
+    """A write based on a version of a center that is no longer its current one: someone
+    else changed the center since it was read. Nothing is written."""
+
+    def __init__(self, center_id: int, read_version: int):
+        super().__init__(f"center {center_id} changed since version {read_version}")
+        self.center_id = center_id
+        self.read_version = read_version
+
+    def changes(self):
+        """The history records written since the version was read, oldest first."""
+        return Center.history.filter(id=self.center_id, version__gt=self.read_version).order_by(
+            "history_date", "history_id"
+        )
+
+
+def _ensure_current(center: Center) -> None:
+    """Locks the center's row until the transaction ends and refuses the write when the
+    center changed since `center.version` was read (whoever holds the instance holds the
+    version it was read at: a form carries it from the page it showed)."""
+    current = (
+        Center.objects.select_for_update(of=("self",))
+        .values_list("version", flat=True)
+        .get(pk=center.pk)
+    )
+    if current != center.version:
+        raise CenterChanged(center.pk, center.version)
+
+
 def staff_regions(user) -> list[Region] | None:
     """The regions a staff member may work on; None means every region. Without a user
     (a management command run by an operator) every region is allowed."""
@@ -210,8 +239,10 @@ def center_update(
     reason: str = "",
 ) -> list[str]:
     """Applies the changes; returns the names of the fields that changed (none: nothing
-    is written and no history is recorded)."""
+    is written and no history is recorded). Raises CenterChanged when the center changed
+    since `center.version` was read."""
     ensure_region_allowed(user, center.region)
+    _ensure_current(center)
     before = center_snapshot(center)
     public_before = public_snapshot(center, before)
     _set_fields(center, fields)
@@ -240,6 +271,7 @@ def center_update(
 def center_archive(*, user, center: Center, reason: str = "") -> bool:
     """Takes the center out of the public directory; its record and history stay."""
     ensure_region_allowed(user, center.region)
+    _ensure_current(center)
     if center.archived:
         return False
     center.archived = True
@@ -251,6 +283,7 @@ def center_archive(*, user, center: Center, reason: str = "") -> bool:
 @transaction.atomic
 def center_restore(*, user, center: Center, reason: str = "") -> bool:
     ensure_region_allowed(user, center.region)
+    _ensure_current(center)
     if not center.archived:
         return False
     center.archived = False
@@ -281,8 +314,9 @@ def category_update(*, user, category: Category, fields: dict, reason: str = "")
         center.category = category
         apply_privacy_rule(center)
         center.updated_at = center.public_updated_at = now
+        center.version += 1
     Center.objects.bulk_update(
-        centers, [*PUBLIC_FIELDS, "updated_at", "public_updated_at"], batch_size=500
+        centers, [*PUBLIC_FIELDS, "updated_at", "public_updated_at", "version"], batch_size=500
     )
     reason = reason or (
         _("Category made sensitive") if category.sensitive else _("Category made not sensitive")
@@ -388,6 +422,8 @@ def _save_with_history(
     """Saves the center and its services in one history record (not one per field)."""
     if public_change:
         center.public_updated_at = timezone.now()
+    if history_type == "~":
+        center.version += 1
     center.skip_history_when_saving = True
     try:
         center.save()
@@ -438,6 +474,9 @@ class RowOutcome:
     action: str
     changed: list[str]
     duplicates: list[str] = field(default_factory=list)
+    # The version of the center the row was compared with (none for a new center): the
+    # confirm of a preview applies the row only if the center is still at this version.
+    version: int | None = None
 
 
 @dataclass
@@ -485,6 +524,7 @@ def centers_import(
     reason: str,
     only_new: bool = False,
     create_duplicates: Iterable[int] = (),
+    preview: Iterable[RowOutcome] | None = None,
 ) -> ImportReport:
     """Creates or updates a center per row, matched on `external_ref`.
 
@@ -500,7 +540,13 @@ def centers_import(
 
     A new center that may be one already listed (same category within 200 m, or a close
     name in the same commune) is a "duplicate" and is created only when its line is in
-    `create_duplicates`, as the staff member confirmed after the dry run."""
+    `create_duplicates`, as the staff member confirmed after the dry run.
+
+    The confirm of a dry run passes its outcomes as `preview`: the import then applies
+    exactly what the preview showed, and refuses (listing them by line) the rows whose
+    center someone changed since, or whose outcome is no longer the one shown. Every
+    center an import updates is locked and checked against the version it was compared
+    with, so that a write made meanwhile is never overwritten."""
     errors = list(errors)
     planned = _import_plan(user, rows, errors, only_new=only_new)
     _flag_duplicates(planned, confirmed=set(create_duplicates))
@@ -512,13 +558,67 @@ def centers_import(
             row.action,
             row.changed,
             row.duplicates,
+            row.center.version if row.center.pk else None,
         )
         for row in planned
     ]
+    if preview is not None:
+        errors.extend(_changed_since_preview(outcomes, list(preview)))
     applied = not (errors or dry_run)
     if applied:
-        _import_write(user, planned, reason)
+        try:
+            _import_write(user, planned, reason)
+        except _CentersChanged as changed:
+            errors.extend(changed.errors)
+            applied = False
     return ImportReport(outcomes, sorted(errors, key=_error_order), applied=applied)
+
+
+def _changed_since_preview(outcomes: list[RowOutcome], preview: list[RowOutcome]):
+    """The rows whose outcome differs from the preview's: their center was changed since
+    (a new version), or what the row would do is no longer what was shown."""
+    shown = {outcome.line: outcome for outcome in preview}
+    changed = [
+        before or outcome
+        for outcome in outcomes
+        if (before := shown.get(outcome.line)) is None
+        or (outcome.action, outcome.changed, outcome.version)
+        != (before.action, before.changed, before.version)
+    ]
+    return _changed_errors(
+        changed, _("changed since the preview, which no longer shows what would be done")
+    )
+
+
+def _changed_errors(outcomes, what: str) -> list[SheetError]:
+    """One error per line: who changed the center and when, if someone did."""
+    latest = {
+        record.external_ref: record
+        for record in Center.history.filter(
+            external_ref__in=[o.external_ref for o in outcomes if o.version is not None]
+        )
+        .select_related("history_user")
+        .order_by("external_ref", "-history_date")
+        .distinct("external_ref")
+    }
+    errors = []
+    for outcome in outcomes:
+        record = latest.get(outcome.external_ref)
+        if record is not None and record.version != outcome.version:
+            message = _("%(what)s: %(user)s changed this center on %(date)s.") % {
+                "what": what,
+                "user": record.history_user or _("an import or a command"),
+                "date": timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M"),
+            }
+        else:
+            message = what
+        errors.append(SheetError(outcome.line, "", message[0].upper() + message[1:]))
+    return errors
+
+
+class _CentersChanged(Exception):
+    def __init__(self, errors: list[SheetError]):
+        self.errors = errors
 
 
 def _import_plan(user, rows: list[SheetRow], errors: list[SheetError], *, only_new: bool):
@@ -679,6 +779,7 @@ _WRITTEN_FIELDS = [
     "region",
     "updated_at",
     "public_updated_at",
+    "version",
 ]
 _BATCH = 1000
 
@@ -689,7 +790,10 @@ def _import_write(user, planned: list[_PlannedRow], reason: str) -> None:
     created = [row for row in planned if row.action == "create"]
     updated = [row for row in planned if row.action == "update"]
     written = created + updated
+    _ensure_rows_current(updated)
     _assign_slugs([row.center for row in created])
+    for row in updated:
+        row.center.version += 1
     for row in written:
         row.center.updated_at = now
         if row.public_change:
@@ -717,6 +821,22 @@ def _import_write(user, planned: list[_PlannedRow], reason: str) -> None:
         _refresh_coverage_after_commit(category)
     if len(written) >= _ANALYZE_AFTER:
         _analyze_centers()
+
+
+def _ensure_rows_current(rows: list[_PlannedRow]) -> None:
+    """Locks the centers the import updates until it commits, and refuses the import
+    when any of them changed since the rows were compared with it."""
+    read = {row.center.pk: row for row in rows}
+    current = Center.objects.select_for_update(of=("self",)).filter(pk__in=read)
+    changed = [
+        RowOutcome(
+            row.line, row.center.external_ref, "", row.action, [], version=row.center.version
+        )
+        for pk, version in current.values_list("pk", "version")
+        if version != (row := read[pk]).center.version
+    ]
+    if changed:
+        raise _CentersChanged(_changed_errors(changed, _("changed while the import ran")))
 
 
 # After this many rows written at once, the planner is told how the tables grew: until

@@ -94,6 +94,7 @@ def form_data(center=None, **overrides):
         "longitude": center.location.x if center else "",
         "commune_code": "",
         "change_reason": "",
+        "read_version": center.version if center else "",
     }
     for index in range(28):
         data[f"opening_hours_{index}"] = ""
