@@ -6,17 +6,25 @@ naming the line, the column and the reason. It takes sheets as offices make them
 UTF-8 or in Excel's Windows encodings, separated by commas, semicolons or tabs, with
 headers, categories, services and statuses in English, French or Arabic; the template's
 example row is left out. Nothing here writes to the database.
+
+A sheet is read within bounds (its bytes, rows, columns and cells; for XLSX its archive
+unpacked and its shared texts), so that no file takes the process much beyond what the
+largest import takes: `inspect_sheet` checks them before any cell is read, and the rows
+are then read one at a time.
 """
 
+import contextlib
 import contextvars
 import csv
 import datetime
 import io
 import re
+import struct
 import unicodedata
-from collections.abc import Callable, Iterable
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 import openpyxl
 from django.conf import settings
@@ -26,13 +34,41 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils.cell import range_boundaries
 
 from . import hours
 from .models import AccessibilityFeature, Category, Center, Service
 from .phones import parse_phones
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 5000
+# The bounds of a sheet (README: limits of a sheet): an import of 50,000 rows with room
+# to spare, and no file that would take the process far beyond what such an import takes.
+MAX_FILE_BYTES = 32 * 1024 * 1024
+MAX_ROWS = 60_000
+# More than twice the template's columns, for blank columns and notes beside them.
+MAX_COLUMNS = 64
+# 60,000 rows of 50 cells.
+MAX_CELLS = 3_000_000
+# A CSV row, whose cells may hold line breaks: the template's columns filled with cells
+# of Excel's largest, 32,767 characters, hold 950,243.
+MAX_ROW_CHARS = 1_048_576
+# An XLSX file is a zip archive of XML parts. Unpacked, the worksheet of 60,000 rows of
+# long texts in every column, as the export writes them, takes 180 MB.
+MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
+MAX_ENTRIES = 1000
+# The archive's directory, which zipfile reads whole, an object per entry.
+MAX_DIRECTORY_BYTES = 1024 * 1024
+# Each part other than worksheets and shared texts (styles, relationships, images…):
+# openpyxl reads the XML ones whole into memory.
+MAX_PART_BYTES = 4 * 1024 * 1024
+# The workbook's shared texts, which openpyxl holds in memory all at once: 60,000 rows of
+# the template's columns, all different, are 1.74 million.
+MAX_SHARED_STRINGS = 2_000_000
+MAX_SHARED_STRINGS_BYTES = 128 * 1024 * 1024
+# XML tags, opening or closing, for a cell (six hold a text: <c><is><t>…</t></is></c>) or
+# a shared text (four: <si><t>…</t></si>), with room for formatted runs of text. Tags
+# are counted whatever their namespace prefix and form: they bound the parser's work
+# where cells go uncounted.
+XML_TAGS_PER_CELL = 8
 LIST_SEPARATOR = ";"
 # Web addresses may contain ";" but never a bare "|".
 URL_SEPARATOR = " | "
@@ -501,22 +537,17 @@ def _is_example(raw: dict[str, str]) -> bool:
     )
 
 
-def read_sheet(
+def inspect_sheet(
     data: bytes, filename: str, *, max_rows: int = MAX_ROWS, max_bytes: int = MAX_FILE_BYTES
-) -> tuple[list[SheetRow], list[SheetError]]:
-    """Parses a CSV or XLSX file into clean rows, or errors for every faulty cell. The
-    template's example row is marked, never imported. The limits are the web page's;
-    the command takes larger sheets."""
-    token = _taxonomies_read.set({})
-    try:
-        return _read_sheet(data, filename, max_rows=max_rows, max_bytes=max_bytes)
-    finally:
-        _taxonomies_read.reset(token)
-
-
-def _read_sheet(data: bytes, filename: str, *, max_rows: int, max_bytes: int):
+) -> list[SheetError]:
+    """The error that a sheet's size alone earns, if any, found without reading the
+    values of its cells: the file's bytes; for XLSX the archive's entries and their sizes
+    unpacked, each worksheet's declared dimension and its rows and cells counted in its
+    XML, the number of shared texts; for CSV its rows, cells and columns. It takes a
+    fraction of the reading's time, so that a web request can refuse a hostile file at
+    once; `read_sheet` begins with it."""
     if len(data) > max_bytes:
-        return [], [
+        return [
             SheetError(
                 0,
                 "",
@@ -524,62 +555,94 @@ def _read_sheet(data: bytes, filename: str, *, max_rows: int, max_bytes: int):
             )
         ]
     try:
-        table = _read_xlsx(data) if filename.lower().endswith(".xlsx") else _read_csv(data)
+        if _is_workbook(filename):
+            _check_workbook(data, max_rows=max_rows)
+        else:
+            for _row in _csv_rows(_decoded(data), max_rows=max_rows):
+                pass
+    except _Refused as refusal:
+        return [refusal.error]
     # An untrusted file: whatever the parser raises (bad zip, bad XML, unknown encoding…)
     # means the file cannot be read, and the person uploading it must be told how to
     # save it so that it can.
     except Exception:
-        return [], [
-            SheetError(
-                0,
-                "",
-                _(
-                    "This file cannot be read: save the sheet as CSV UTF-8 or as an Excel "
-                    "workbook (.xlsx), then try again."
-                ),
-            )
-        ]
-    if not table:
-        return [], [SheetError(0, "", _("The file is empty."))]
-    written = [str(cell or "").strip() for cell in table[0]]
-    columns = [_COLUMNS_BY_HEADER.get(_normalised(header)) for header in written]
-    errors = _header_errors(written, columns)
+        return [SheetError(0, "", _unreadable())]
+    return []
+
+
+def read_sheet(
+    data: bytes, filename: str, *, max_rows: int = MAX_ROWS, max_bytes: int = MAX_FILE_BYTES
+) -> tuple[list[SheetRow], list[SheetError]]:
+    """Parses a CSV or XLSX file into clean rows, or errors for every faulty cell. The
+    template's example row is marked, never imported. A file beyond the bounds is
+    refused by `inspect_sheet` first; the others are read one row at a time, no further
+    than the bounds."""
+    errors = inspect_sheet(data, filename, max_rows=max_rows, max_bytes=max_bytes)
     if errors:
         return [], errors
-    if len(table) - 1 > max_rows:
-        return [], [
-            SheetError(0, "", _("More than %(max)s rows: split the file.") % {"max": max_rows})
-        ]
+    token = _taxonomies_read.set({})
+    try:
+        return _read_sheet(data, filename, max_rows=max_rows)
+    except _Refused as refusal:
+        return [], [refusal.error]
+    finally:
+        _taxonomies_read.reset(token)
 
-    rows = []
-    for index, cells in enumerate(table[1:], start=2):
-        # A row shorter than the header has blank cells at its end.
-        cells = [*cells, *[None] * (len(columns) - len(cells))]
-        raw = {
-            column.name: _cell_text(cell)
-            for column, cell in zip(columns, cells, strict=False)
-            if column is not None
-        }
-        if not any(text.strip() for text in raw.values()):
-            continue
-        if _is_example(raw):
-            rows.append(SheetRow(index, {"external_ref": raw.get("external_ref", "")}, True))
-            continue
-        row = SheetRow(index)
-        for name, text in raw.items():
-            column = _COLUMNS_BY_NAME[name]
-            if column.required and not text.strip():
-                errors.append(SheetError(index, name, _("This column is required.")))
-                continue
-            try:
-                row.values[name] = column.parse(text)
-            except ValidationError as error:
-                errors.extend(SheetError(index, name, message) for message in error.messages)
-        if not raw.get("name_ar", "").strip() and not raw.get("name_fr", "").strip():
-            errors.append(SheetError(index, "name_fr", _("Give a name in Arabic or in French.")))
-        rows.append(row)
+
+def _read_sheet(data: bytes, filename: str, *, max_rows: int):
+    source = (
+        _xlsx_rows(data, max_rows=max_rows)
+        if _is_workbook(filename)
+        else _csv_rows(_decoded(data), max_rows=max_rows)
+    )
+    with contextlib.closing(source):
+        table = _readable(source)
+        header_cells = next(table, None)
+        if header_cells is None:
+            return [], [SheetError(0, "", _("The file is empty."))]
+        written = [str(cell or "").strip() for cell in header_cells]
+        columns = [_COLUMNS_BY_HEADER.get(_normalised(header)) for header in written]
+        errors = _header_errors(written, columns)
+        if errors:
+            return [], errors
+        rows = []
+        for index, cells in enumerate(table, start=2):
+            _check_bounds(max_rows=max_rows, rows=index - 1)
+            row = _sheet_row(index, cells, columns, errors)
+            if row is not None:
+                rows.append(row)
     errors.extend(_duplicate_reference_errors(rows))
     return rows, errors
+
+
+def _sheet_row(
+    index: int, cells: Sequence[Any], columns: list[Column | None], errors: list[SheetError]
+) -> SheetRow | None:
+    """A row's clean values, its faults added to `errors`; None for a blank row."""
+    # A row shorter than the header has blank cells at its end.
+    cells = [*cells, *[None] * (len(columns) - len(cells))]
+    raw = {
+        column.name: _cell_text(cell)
+        for column, cell in zip(columns, cells, strict=False)
+        if column is not None
+    }
+    if not any(text.strip() for text in raw.values()):
+        return None
+    if _is_example(raw):
+        return SheetRow(index, {"external_ref": raw.get("external_ref", "")}, True)
+    row = SheetRow(index)
+    for name, text in raw.items():
+        column = _COLUMNS_BY_NAME[name]
+        if column.required and not text.strip():
+            errors.append(SheetError(index, name, _("This column is required.")))
+            continue
+        try:
+            row.values[name] = column.parse(text)
+        except ValidationError as error:
+            errors.extend(SheetError(index, name, message) for message in error.messages)
+    if not raw.get("name_ar", "").strip() and not raw.get("name_fr", "").strip():
+        errors.append(SheetError(index, "name_fr", _("Give a name in Arabic or in French.")))
+    return row
 
 
 def _header_errors(written: list[str], columns: list[Column | None]) -> list[SheetError]:
@@ -621,17 +684,121 @@ def _duplicate_reference_errors(rows: list[SheetRow]) -> list[SheetError]:
     return errors
 
 
+class _Refused(Exception):
+    """A file refused as a whole: one error says why."""
+
+    def __init__(self, message: str, line: int = 0):
+        super().__init__(message)
+        self.error = SheetError(line, "", message)
+
+
+def _unreadable() -> str:
+    return _(
+        "This file cannot be read: save the sheet as CSV UTF-8 or as an Excel "
+        "workbook (.xlsx), then try again."
+    )
+
+
+def _readable(rows: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    """The rows of an untrusted file, one at a time: whatever its parser raises (bad zip,
+    bad XML, bad quoting…) means the file cannot be read."""
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except _Refused:
+            raise
+        except Exception as error:
+            raise _Refused(_unreadable()) from error
+        yield row
+
+
+def _check_bounds(
+    *, max_rows: int, rows: int = 0, widest: int = 0, cells: int = 0, line: int = 0
+) -> None:
+    """Refuses a sheet of more rows after its header, more cells in a row, or more cells
+    in all than the bounds allow."""
+    if rows > max_rows:
+        raise _Refused(_("More than %(max)s rows: split the file.") % {"max": max_rows})
+    if widest > MAX_COLUMNS:
+        raise _Refused(
+            _("More than %(max)s columns: keep only the columns of the template.")
+            % {"max": MAX_COLUMNS},
+            line,
+        )
+    if cells > MAX_CELLS:
+        raise _Refused(_("More than %(max)s cells: split the file.") % {"max": MAX_CELLS})
+
+
+def _check_unpacked(size: int, limit: int) -> None:
+    if size > limit:
+        raise _Refused(
+            _(
+                "Unpacked, this workbook would take more than %(size)s MB: save the sheet "
+                "of centers alone in a new workbook, or as CSV UTF-8."
+            )
+            % {"size": limit // (1024 * 1024)}
+        )
+
+
+def _check_complexity(count: int, limit: int) -> None:
+    """Refuses a workbook of more entries, or XML tags, than any sheet of centers
+    needs."""
+    if count > limit:
+        raise _Refused(
+            _(
+                "This workbook is too complex to be read: save the sheet of centers alone "
+                "in a new workbook, or as CSV UTF-8."
+            )
+        )
+
+
+def _check_shared_texts(count: int) -> None:
+    if count > MAX_SHARED_STRINGS:
+        raise _Refused(
+            _("More than %(max)s different texts in the workbook: split the file.")
+            % {"max": MAX_SHARED_STRINGS}
+        )
+
+
 # Spreadsheets set to French or Arabic save CSV with semicolons; cells pasted into a text
 # file are separated by tabs.
 _DELIMITERS = [",", ";", "\t"]
+# A line with its end as csv reads them: \r\n, \n, or \r (saved on a Mac).
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
-    text = _decoded(data)
-    first_line = text.split("\n", 1)[0]
+def _csv_rows(text: str, *, max_rows: int) -> Iterator[list[str]]:
+    """The rows of a CSV text one at a time, within the bounds: rows, cells, columns of a
+    row, and characters of a row, counted line by line as the row is read, so that no
+    longer row is ever held."""
     # The most frequent in the header; a comma on a tie.
-    delimiter = max(_DELIMITERS, key=first_line.count)
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    delimiter = max(_DELIMITERS, key=text[:MAX_ROW_CHARS].split("\n", 1)[0].count)
+    line = 1
+    row_chars = 0
+
+    def lines() -> Iterator[str]:
+        nonlocal row_chars
+        position = 0
+        while position < len(text):
+            end = _LINE.match(text, position).end()
+            row_chars += end - position
+            if row_chars > MAX_ROW_CHARS:
+                raise _Refused(
+                    _("This line is longer than %(max)s characters.") % {"max": MAX_ROW_CHARS},
+                    line,
+                )
+            yield text[position:end]
+            position = end
+
+    cells = 0
+    for row in csv.reader(lines(), delimiter=delimiter):
+        cells += len(row)
+        _check_bounds(max_rows=max_rows, rows=line - 1, widest=len(row), cells=cells, line=line)
+        yield row
+        line += 1
+        row_chars = 0
 
 
 # Characters that no text sheet holds, but a binary file read as one does.
@@ -673,13 +840,156 @@ def _decoded(data: bytes) -> str:
     return french
 
 
-def _read_xlsx(data: bytes) -> list[list[Any]]:
+def _is_workbook(filename: str) -> bool:
+    return filename.lower().endswith(".xlsx")
+
+
+def _xlsx_rows(data: bytes, *, max_rows: int) -> Iterator[tuple[Any, ...]]:
+    """The first worksheet's rows, streamed, each as MAX_COLUMNS values: cells further
+    right are never kept, and one row past `max_rows` tells that there are more."""
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
+        yield from workbook.worksheets[0].iter_rows(
+            values_only=True, max_col=MAX_COLUMNS, max_row=max_rows + 2
+        )
     finally:
         workbook.close()
+
+
+# The record that ends a zip archive, followed by a comment of at most 65,535 bytes: its
+# signature, then the number of entries at byte 10 and the directory's size at byte 12,
+# little-endian.
+_END_OF_ARCHIVE = b"PK\x05\x06"
+_END_OF_ARCHIVE_BYTES = 22
+# The start of a part, where its root element and a worksheet's dimension are.
+_HEAD_BYTES = 8 * 1024
+_CHUNK_BYTES = 64 * 1024
+# Parts that openpyxl reads as XML. Offices' spreadsheets write them in UTF-8, root
+# element first; one whose start shows no root (a DTD, whose entities could expand
+# to any size, UTF-16, a long comment) is refused.
+_XML_PARTS = (".xml", ".rels")
+_XML_ROOT = re.compile(
+    rb"(?:\xef\xbb\xbf)?\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*)*"
+    rb"<(?:([A-Za-z_][\w.-]*):)?([A-Za-z_][\w.-]*)[\s/>]",
+    re.DOTALL,
+)
+_DIMENSION = re.compile(
+    rb"<(?:[\w.-]+:)?dimension\s[^>]*?\bref\s*=\s*[\"']"
+    rb"([A-Za-z]{1,3}[0-9]{1,7}(?::[A-Za-z]{1,3}[0-9]{1,7})?)[\"']"
+)
+_SHARED_TEXTS_DECLARED = re.compile(rb"\b(count|uniqueCount)\s*=\s*[\"']([0-9]{1,12})[\"']")
+
+
+def _check_workbook(data: bytes, *, max_rows: int) -> None:
+    """Refuses an XLSX file whose archive, worksheets or shared texts exceed the bounds,
+    read from the archive's directory and by streaming its parts through counts of
+    their tags: nothing is unpacked whole, no XML is parsed."""
+    entries, directory_bytes = _zip_directory(data)
+    _check_complexity(entries, MAX_ENTRIES)
+    _check_complexity(directory_bytes, MAX_DIRECTORY_BYTES)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = archive.infolist()
+        _check_complexity(len(parts), MAX_ENTRIES)
+        # The sizes that the directory declares bound what zipfile will ever unpack.
+        _check_unpacked(sum(part.file_size for part in parts), MAX_UNCOMPRESSED_BYTES)
+        for part in parts:
+            _check_part(archive, part, max_rows=max_rows)
+
+
+def _zip_directory(data: bytes) -> tuple[int, int]:
+    """The number of entries and the directory's bytes that a zip archive declares, read
+    before zipfile builds an object for each entry. An archive too large for these
+    fields (zip64) gives their largest values."""
+    end = data.rfind(_END_OF_ARCHIVE, max(0, len(data) - _END_OF_ARCHIVE_BYTES - 65_535))
+    if end < 0 or end + _END_OF_ARCHIVE_BYTES > len(data):
+        raise _Refused(_unreadable())
+    entries, directory_bytes = struct.unpack_from("<HI", data, end + 10)
+    return entries, directory_bytes
+
+
+def _check_part(archive: zipfile.ZipFile, part: zipfile.ZipInfo, *, max_rows: int) -> None:
+    with archive.open(part) as stream:
+        head = stream.read(_HEAD_BYTES)
+        root = _XML_ROOT.match(head)
+        if root is None and part.filename.lower().endswith(_XML_PARTS):
+            raise _Refused(_unreadable())
+        if root is not None and root[2] == b"worksheet":
+            _check_worksheet(head, stream, prefix=root[1] or b"", max_rows=max_rows)
+            return
+        if root is not None and root[2] == b"sst":
+            _check_unpacked(part.file_size, MAX_SHARED_STRINGS_BYTES)
+            _check_shared_strings(head, stream, root)
+            return
+    _check_unpacked(part.file_size, MAX_PART_BYTES)
+
+
+def _check_worksheet(head: bytes, stream: IO[bytes], *, prefix: bytes, max_rows: int) -> None:
+    """A worksheet's declared dimension, then its rows, the cells of each and its XML
+    tags, counted as it streams. Cells are counted by their tag under the root's
+    namespace prefix; tags, whatever their prefix, bound the parser's work."""
+    dimension = _DIMENSION.search(head)
+    if dimension:
+        _first_column, _first_row, last_column, last_row = range_boundaries(
+            dimension[1].decode().upper()
+        )
+        _check_bounds(
+            max_rows=max_rows, rows=last_row - 1, widest=last_column, cells=last_row * last_column
+        )
+    row_start = b"<" + prefix + b"row"
+    cell_starts = (b"<" + prefix + b"c ", b"<" + prefix + b"c>")
+    cells_end = b"</" + prefix + b"sheetData"
+    rows = cells = tags = row_cells = row_tags = 0
+    in_cells = True
+    for chunk in _xml_chunks(head, stream, longest=len(cells_end) + 1):
+        tags += chunk.count(b"<")
+        _check_complexity(tags, MAX_CELLS * XML_TAGS_PER_CELL)
+        if not in_cells:
+            continue
+        end = chunk.find(cells_end)
+        if end >= 0:
+            chunk, in_cells = chunk[:end], False
+        # Each piece after the first is a new row; the first goes on with the last one.
+        for number, piece in enumerate(chunk.split(row_start)):
+            if number:
+                rows += 1
+                row_cells = row_tags = 0
+            if not rows:
+                continue
+            found = piece.count(cell_starts[0]) + piece.count(cell_starts[1])
+            row_cells += found
+            cells += found
+            row_tags += piece.count(b"<")
+            _check_bounds(max_rows=max_rows, rows=rows - 1, widest=row_cells, cells=cells)
+            _check_complexity(row_tags, MAX_COLUMNS * XML_TAGS_PER_CELL)
+
+
+def _check_shared_strings(head: bytes, stream: IO[bytes], root: re.Match[bytes]) -> None:
+    """The number of shared texts, as the table declares it, then as counted in its XML
+    as it streams, with its tags."""
+    declared = dict(_SHARED_TEXTS_DECLARED.findall(head[root.end() :].split(b">", 1)[0]))
+    _check_shared_texts(int(declared.get(b"uniqueCount", declared.get(b"count", b"0"))))
+    text_start = b"<" + (root[1] or b"") + b"si"
+    text_starts = (text_start + b">", text_start + b" ")
+    texts = tags = 0
+    for chunk in _xml_chunks(head, stream, longest=len(text_start) + 1):
+        texts += chunk.count(text_starts[0]) + chunk.count(text_starts[1])
+        tags += chunk.count(b"<")
+        _check_shared_texts(texts)
+        _check_complexity(tags, MAX_SHARED_STRINGS * XML_TAGS_PER_CELL)
+
+
+def _xml_chunks(head: bytes, stream: IO[bytes], *, longest: int) -> Iterator[bytes]:
+    """A part's XML, from its head on, in chunks that cut no tag searched for: each ends
+    before a "<" closer to its end than the longest such tag."""
+    pending = head
+    while chunk := stream.read(_CHUNK_BYTES):
+        text = pending + chunk
+        cut = text.rfind(b"<", max(0, len(text) - longest))
+        if cut < 0:
+            cut = len(text)
+        yield text[:cut]
+        pending = text[cut:]
+    yield pending
 
 
 def _cell_text(cell: Any) -> str:

@@ -124,7 +124,11 @@ def test_dry_run_reports_what_would_happen_and_writes_nothing():
         (b"name,colour\nx,y\n", "centers.csv", "Unknown columns"),
         (b"PK\x03\x04 not really a workbook", "centers.xlsx", "cannot be read"),
         (b"\xff\xfe\x00broken", "centers.csv", "cannot be read"),
-        (b"x" * (sheets.MAX_FILE_BYTES + 1), "centers.csv", "larger than 5 MB"),
+        (
+            b"x" * (sheets.MAX_FILE_BYTES + 1),
+            "centers.csv",
+            f"larger than {sheets.MAX_FILE_BYTES // (1024 * 1024)} MB",
+        ),
     ],
 )
 def test_malformed_files_are_refused_with_a_clear_message(content, filename, message):
