@@ -8,14 +8,39 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 
 from centers.helplines import helplines_when_offline
 
+from .database import timeouts
 from .problems import problem_response
 
 API_PREFIX = "/api/"
 API_DEFAULT_LANGUAGE = "en"
+# Staff pages (the admin and the planning tools) in every language: /admin/, /fr/admin/.
+STAFF_PREFIX = "/admin/"
 
 
 def is_api_request(request) -> bool:
     return request.path_info.startswith(API_PREFIX)
+
+
+def is_staff_request(request) -> bool:
+    path = request.path_info
+    language = translation.get_language_from_path(path)
+    if language:
+        path = path.removeprefix(f"/{language}")
+    return path.startswith(STAFF_PREFIX)
+
+
+class DatabaseTimeoutsMiddleware:
+    """Staff pages get the staff database limits, whose statements may take seconds
+    (imports, exports); everything else the public ones, short enough that a stuck database
+    gives a quick 503 (setting DATABASE_TIMEOUTS). They hold until the request is finished,
+    then work outside requests gets the background ones (geo_directory.database.timeouts)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        timeouts.begin(timeouts.STAFF if is_staff_request(request) else timeouts.PUBLIC)
+        return self.get_response(request)
 
 
 class ApiLanguageMiddleware:

@@ -21,20 +21,22 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(environment: dict, port: int, *, workers: int = 2):
-    """Serves the project on 127.0.0.1:port until the block ends; yields its address."""
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "geo_directory.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-        ],
-        cwd=PROJECT,
-        env=environment,
-    )
+def gunicorn(environment: dict, port: int, *, workers: int = 2, threads: int | None = None):
+    """Serves the project on 127.0.0.1:port as `make run` does (gunicorn.conf.py), with
+    `workers` processes and, unless given, the configuration's threads, until the block
+    ends; yields its address."""
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "--config",
+        str(PROJECT / "gunicorn.conf.py"),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+    ]
+    if threads is not None:
+        command += ["--threads", str(threads)]
+    server = subprocess.Popen(command, cwd=PROJECT, env=environment)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until(lambda: _answers(f"{base}/healthz"))

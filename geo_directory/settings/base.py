@@ -50,6 +50,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request's database time limits (public or staff) hold for all that follows.
+    "geo_directory.middleware.DatabaseTimeoutsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "geo_directory.middleware.ApiGZipMiddleware",
@@ -125,8 +127,36 @@ LOCAL_DATABASE_URL = (
     )
 )
 DATABASES = {"default": env.db_url("DATABASE_URL", default=LOCAL_DATABASE_URL)}
+# PostGIS, with the time limits below (geo_directory/database).
+DATABASES["default"]["ENGINE"] = "geo_directory.database"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Time limits of the database, in seconds, by caller: public requests (the site's pages and
+# the API), staff requests (under admin/) and background work (management commands).
+# `statement`, `lock` and `idle_in_transaction` are the server's statement_timeout,
+# lock_timeout and idle_in_transaction_session_timeout for the session; `connect` and
+# `wait` are kept by the app itself on every wait for the server, and still hold when the
+# server is stuck. `wait` exceeds `statement`, so that a slow statement is cancelled by
+# the server (the connection stays usable) before the app gives up on it. Public queries
+# take milliseconds: a hung database gives a public request its 503 in under 2 s.
+DATABASE_TIMEOUTS = {
+    "public": {
+        "connect": 1.25,
+        "wait": 1.25,
+        "statement": 1.0,
+        "lock": 0.5,
+        "idle_in_transaction": 60,
+    },
+    "staff": {"connect": 5, "wait": 35, "statement": 30, "lock": 4, "idle_in_transaction": 60},
+    "background": {
+        "connect": 10,
+        "wait": 930,
+        "statement": 900,
+        "lock": 60,
+        "idle_in_transaction": 600,
+    },
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
