@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from psycopg import sql
 
 from centers.models import Center
 from regions.models import Commune, Province, Region
@@ -137,6 +138,19 @@ def archive_entries(path: Path) -> list[str]:
     return [line for line in lines if line and not line.startswith(";")]
 
 
+def database_switch_to_new(name: str) -> None:
+    """Creates the database `name` on the configured server, and makes it the one this
+    process works on (to check a backup beside the site's own database)."""
+    try:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except DatabaseError as error:
+        raise BackupError(f"The database {name} cannot be created: {_first_line(error)}") from error
+    connections[DEFAULT_DB_ALIAS].close()
+    settings.DATABASES[DEFAULT_DB_ALIAS]["NAME"] = name
+    connections[DEFAULT_DB_ALIAS].settings_dict["NAME"] = name
+
+
 def database_restore(*, path: Path, replace: bool) -> Restore:
     """Restores an archive made by `database_backup` into the database, in one transaction.
 
@@ -244,3 +258,7 @@ def _executable(program: str) -> str:
 
 def _text(stderr: bytes) -> str:
     return stderr.decode("utf-8", "replace").strip()
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]

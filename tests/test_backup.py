@@ -322,3 +322,32 @@ def test_backup_goes_by_default_to_backup_dir_named_after_the_database_and_utc_t
     [written] = folder.iterdir()
     assert re.fullmatch(rf"{databases['empty']}-\d{{8}}T\d{{6}}Z\.dump", written.name)
     assert str(written) in result.stdout
+
+
+def readme_commands(after: str) -> list[str]:
+    """The lines of the first shell block of README.md after the sentence `after`."""
+    text = (PROJECT / "README.md").read_text()
+    block = re.search(r"```sh\n(.*?)```", text[text.index(after) :], re.DOTALL).group(1)
+    return [line for line in block.splitlines() if line.strip()]
+
+
+def test_the_readmes_check_of_a_backup_works_as_written(source, django_db_blocker):
+    commands = readme_commands("To check a backup")
+    assert [command.split()[2] for command in commands] == ["backup", "restore"]
+    environment = {**os.environ, "DATABASE_URL": source}
+    dump = PROJECT / ".data" / "backups" / "check.dump"
+
+    def drop_check():
+        with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+            cursor.execute('DROP DATABASE IF EXISTS "check" WITH (FORCE)')
+
+    drop_check()
+    try:
+        for command in commands:
+            subprocess.run(command, shell=True, cwd=PROJECT, env=environment, check=True)  # noqa: S602 (the README's own commands)
+        assert snapshot("check") == snapshot(source.rsplit("/", 1)[1])
+        with connect(source.rsplit("/", 1)[1]) as database:
+            assert database.execute("SELECT count(*) FROM centers_center").fetchone()[0] > 0
+    finally:
+        drop_check()
+        dump.unlink(missing_ok=True)

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from geo_directory.backups import BackupError, database_restore
+from geo_directory.backups import BackupError, database_restore, database_switch_to_new
 
 
 class Command(BaseCommand):
@@ -19,9 +19,17 @@ class Command(BaseCommand):
             action="store_true",
             help="Replace the database's tables even when it already holds some.",
         )
+        parser.add_argument(
+            "--new-database",
+            metavar="NAME",
+            help="Create the database NAME on the same server and restore into it, leaving "
+            "the configured one untouched (to check a backup).",
+        )
 
-    def handle(self, *args, path: Path, yes: bool, **options):
+    def handle(self, *args, path: Path, yes: bool, new_database: str | None, **options):
         try:
+            if new_database:
+                database_switch_to_new(new_database)
             restore = database_restore(path=path, replace=yes)
         except BackupError as error:
             raise CommandError(str(error)) from error
