@@ -31,8 +31,8 @@ SYSTEM_PURPOSE := run
 	db-start db-stop bench bench-imports bench-places loadtest
 
 run: web-port setup static
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
-	$(VENV)/bin/gunicorn geo_directory.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4
+	@echo "Serving on http://127.0.0.1:$(PORT)/ with the job worker (Ctrl-C to stop)"
+	@scripts/serve.sh $(VENV) $(PORT)
 
 test: SYSTEM_PURPOSE := test
 test: setup lint

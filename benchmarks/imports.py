@@ -4,11 +4,13 @@ the command's path and the admin's page, and a whole export.
 It builds a separate database (`<name>_bench_imports` on the same server; never the demo
 one), with the administrative areas and the reference data, and measures:
 
-  - a 5,000-row sheet: its dry run and its import, by the command's path (read the file,
-    then the import service) and by the admin's import page (upload and dry run, then
-    confirm), and importing the unchanged sheet again;
-  - a 50,000-row sheet by the command's path;
-  - exporting 50,000 centers from the admin (CSV and XLSX).
+  - a 5,000-row sheet: its dry run and its import by the command's path (read the file,
+    then the import service), and importing the unchanged sheet again;
+  - a 50,000-row sheet by the command's path, then another by the admin's import page:
+    how long the upload's page takes to answer, and how long the job worker takes to
+    check the sheet, then to import it once confirmed;
+  - exporting 55,000 centers from the admin (CSV and XLSX): the page's answer, and the
+    job that writes the sheet.
 
 Rows are synthetic ("Centre synthétique d'import N", references `synthetic-import-N`) at
 random points inside the communes (ST_GeneratePoints with a fixed seed).
@@ -39,6 +41,7 @@ import django
 
 django.setup()
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -50,6 +53,8 @@ from centers import sheets
 from centers.management.commands.import_centers import COMMAND_MAX_BYTES, COMMAND_MAX_ROWS
 from centers.models import Center
 from centers.services import centers_import
+from sheet_jobs.models import SheetJob
+from sheet_jobs.services import run_queued_jobs
 
 COLUMNS = ["external_ref", "name_fr", "category", "services", "latitude", "longitude"]
 
@@ -130,27 +135,11 @@ def main() -> None:
     client.force_login(admin)
 
     sheet = synthetic_sheet(options.rows)
-    print(f"{options.rows} rows ({len(sheet) // 1024} KB):")
-    timed("  dry run (command)", lambda: command_path(sheet, dry_run=True))
-    upload = timed(
-        "  dry run (admin page)",
-        lambda: client.post(
-            "/en/admin/centers/center/import/",
-            {"sheet": SimpleUploadedFile("sheet.csv", sheet), "reason": "bench"},
-        ),
-    )
-    upload_id = upload.context["upload_id"]
-    timed(
-        "  import (admin page, confirm)",
-        lambda: client.post(
-            "/en/admin/centers/center/import/", {"upload_id": upload_id, "reason": "bench"}
-        ),
-    )
-    print(f"  centers now: {Center.objects.count()}")
-    report = timed(
-        "  import again, unchanged (command)", lambda: command_path(sheet, dry_run=False)
-    )
-    print(f"  unchanged: {report.count_unchanged}")
+    print(f"{options.rows} rows ({len(sheet) // 1024} KB), command:")
+    timed("  dry run", lambda: command_path(sheet, dry_run=True))
+    timed("  import", lambda: command_path(sheet, dry_run=False))
+    report = timed("  import again, unchanged", lambda: command_path(sheet, dry_run=False))
+    print(f"  unchanged: {report.count_unchanged}; centers now: {Center.objects.count()}")
 
     large = synthetic_sheet(options.large, first=options.rows, seed=11)
     print(f"{options.large} rows ({len(large) // 1024} KB), command:")
@@ -160,21 +149,46 @@ def main() -> None:
     timed("  import", lambda: command_path(large, dry_run=False))
     print(f"  centers now: {Center.objects.count()}")
 
+    admin_sheet = synthetic_sheet(options.large, first=options.rows + options.large, seed=13)
+    print(f"{options.large} rows ({len(admin_sheet) // 1024} KB), admin page and job worker:")
+    timed(
+        "  upload, page answers",
+        lambda: client.post(
+            "/en/admin/centers/center/import/",
+            {"sheet": SimpleUploadedFile("sheet.csv", admin_sheet), "reason": "bench"},
+        ),
+    )
+    timed("  check (job)", run_queued_jobs)
+    check = SheetJob.objects.latest("created_at")
+    duplicates = [o["line"] for o in check.report["outcomes"] if o["action"] == "duplicate"]
+    print(f"  check: {check.status}, {len(check.report['errors'])} errors")
+    timed(
+        "  confirm, page answers",
+        lambda: client.post(
+            f"/en/admin/sheet_jobs/sheetjob/{check.pk}/change/",
+            {"confirm": "1", "create_line": duplicates},
+        ),
+    )
+    timed("  import (job)", run_queued_jobs)
+    job = SheetJob.objects.latest("created_at")
+    print(f"  import: {job.status}, applied: {job.report['applied']}")
+    print(f"  centers now: {Center.objects.count()}")
+
     one = Center.objects.values_list("pk", flat=True).first()
     for action in ("export_csv", "export_xlsx"):
         # "Select all" across the list's pages: every center.
-        def export(action=action) -> bytes:
-            response = client.post(
+        timed(
+            f"  export {Center.objects.count()} centers ({action.removeprefix('export_')}), "
+            "page answers",
+            lambda action=action: client.post(
                 "/en/admin/centers/center/",
                 {"action": action, "select_across": "1", "_selected_action": [one], "index": 0},
-            )
-            return b"".join(response.streaming_content) if response.streaming else response.content
-
-        body = timed(
-            f"  export {Center.objects.count()} centers ({action.removeprefix('export_')}, admin)",
-            export,
+            ),
         )
-        print(f"    {len(body) // 1024} KB")
+        timed("  export (job)", run_queued_jobs)
+        job = SheetJob.objects.latest("created_at")
+        size = (Path(settings.SHEET_JOB_DIR) / job.stored_file).stat().st_size
+        print(f"    {job.status}, {size // 1024} KB")
 
 
 if __name__ == "__main__":

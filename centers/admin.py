@@ -1,23 +1,22 @@
 """The staff tools: edit centers on a map, each regional team limited to its regions."""
 
 import datetime
-import uuid
-from pathlib import Path
 
-from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from geo_directory.admin import HistoryInWordsAdmin
 from regions.models import Region
+from sheet_jobs import services as sheet_jobs
+from sheet_jobs.admin import job_url
 
 # staff_accounts registers the admin of staff accounts.
 from . import hours, services, sheets, staff_accounts  # noqa: F401
@@ -314,14 +313,35 @@ class CenterAdmin(HistoryInWordsAdmin):
 
     @admin.action(description=_("Export the selected centers (CSV)"), permissions=["view"])
     def export_csv(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        if len(ids) > EXPORT_IN_REQUEST_MAX:
+            return self._export_job(request, ids, "csv")
         # Streamed: the first rows leave while the others are read.
-        response = StreamingHttpResponse(sheets.csv_lines(_rows(queryset)), content_type="text/csv")
+        response = StreamingHttpResponse(
+            sheets.csv_lines(sheet_jobs.center_rows(ids)), content_type="text/csv"
+        )
         response["Content-Disposition"] = 'attachment; filename="centers.csv"'
         return response
 
     @admin.action(description=_("Export the selected centers (XLSX)"), permissions=["view"])
     def export_xlsx(self, request, queryset):
-        return _download(sheets.write_xlsx(_rows(queryset)), "centers.xlsx", XLSX_TYPE)
+        ids = list(queryset.values_list("pk", flat=True))
+        if len(ids) > EXPORT_IN_REQUEST_MAX:
+            return self._export_job(request, ids, "xlsx")
+        content = sheets.write_xlsx(sheet_jobs.center_rows(ids))
+        return _download(content, "centers.xlsx", XLSX_TYPE)
+
+    def _export_job(self, request, ids: list[int], export_format: str):
+        """A large export is written by the job worker; its page offers the download."""
+        job = sheet_jobs.export_start(
+            user=request.user, center_ids=ids, export_format=export_format
+        )
+        self.message_user(
+            request,
+            _("%(count)s centers are being exported; the sheet will be ready on this page.")
+            % {"count": len(ids)},
+        )
+        return redirect(job_url(job))
 
     # Import: upload, dry run with a per-row report, then confirm.
 
@@ -341,56 +361,28 @@ class CenterAdmin(HistoryInWordsAdmin):
         ]
 
     def import_view(self, request):
+        """The upload: a sheet within the limits is kept and checked by the job worker,
+        whose page shows the progress, then the report and the button to import."""
         if not self.has_add_permission(request):
             raise PermissionDenied
         context = {**self.admin_site.each_context(request), "opts": self.model._meta}
-        if request.method == "POST" and "upload_id" in request.POST:
-            return self._confirm_import(request, context)
         form = ImportForm(request.POST or None, request.FILES or None)
-        context["form"] = form
         if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data["sheet"].read()
-            name = form.cleaned_data["sheet"].name
-            report = _run_import(request, data, name, form.cleaned_data["reason"], dry_run=True)
-            upload_id = _keep_upload(data, name) if not report.errors else ""
-            context.update(
-                report=report,
-                upload_id=upload_id,
-                sheet_name=name,
-                reason=form.cleaned_data["reason"],
-            )
-        context["title"] = _("Import centers")
-        return TemplateResponse(request, "admin/centers/center/import.html", context)
-
-    def _confirm_import(self, request, context):
-        data, name = _take_upload(request.POST["upload_id"])
-        report = _run_import(
-            request,
-            data,
-            name,
-            request.POST.get("reason", ""),
-            dry_run=False,
-            create_duplicates=[
-                int(line) for line in request.POST.getlist("create_line") if line.isdigit()
-            ],
-        )
-        if report.applied:
-            self.message_user(
-                request,
-                _(
-                    "Import of %(name)s: %(created)s created, %(updated)s updated, "
-                    "%(unchanged)s unchanged."
+            upload = form.cleaned_data["sheet"]
+            data = upload.read()
+            refusals = sheets.inspect_sheet(data, upload.name)
+            if not refusals:
+                job = sheet_jobs.check_start(
+                    user=request.user,
+                    data=data,
+                    file_name=upload.name,
+                    reason=form.cleaned_data["reason"],
                 )
-                % {
-                    "name": name,
-                    "created": report.count("create"),
-                    "updated": report.count("update"),
-                    "unchanged": report.count("unchanged"),
-                },
+                return redirect(job_url(job))
+            context.update(
+                report=services.ImportReport([], refusals, applied=False), shown_errors=refusals
             )
-            return redirect(reverse("admin:centers_center_changelist"))
-        self.message_user(request, _("Nothing was imported."), messages.ERROR)
-        context.update(report=report, title=_("Import centers"), form=ImportForm())
+        context.update(form=form, title=_("Import centers"))
         return TemplateResponse(request, "admin/centers/center/import.html", context)
 
     def template_view(self, request, extension):
@@ -404,76 +396,14 @@ class CenterAdmin(HistoryInWordsAdmin):
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-EXPORT_BATCH = 2000
-
-
-def _rows(queryset):
-    """The sheet rows of the centers in the list's order, read in batches by id (a whole
-    export is tens of thousands; a cursor kept open over the list's ordered join is
-    planned for its first rows and reads the rest slowly), without the communes'
-    boundaries."""
-    ids = list(queryset.values_list("pk", flat=True))
-    centers = (
-        Center.objects.select_related("category", "commune")
-        .defer("commune__geom", "commune__geom_simplified")
-        .prefetch_related("services", "accessibility")
-    )
-    for start in range(0, len(ids), EXPORT_BATCH):
-        batch = ids[start : start + EXPORT_BATCH]
-        found = centers.in_bulk(batch)
-        yield from (sheets.center_row(found[pk]) for pk in batch)
+# Larger exports are written by the job worker rather than in the request.
+EXPORT_IN_REQUEST_MAX = 5000
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _run_import(
-    request, data: bytes, name: str, reason: str, *, dry_run: bool, create_duplicates=()
-):
-    rows, errors = sheets.read_sheet(data, name)
-    return services.centers_import(
-        user=request.user,
-        rows=rows,
-        errors=errors,
-        dry_run=dry_run,
-        reason=reason or _("Import of %(name)s") % {"name": name},
-        create_duplicates=create_duplicates,
-    )
-
-
-def _upload_dir() -> Path:
-    directory = Path(settings.IMPORT_UPLOAD_DIR)
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
-
-
-def _keep_upload(data: bytes, name: str) -> str:
-    """Keeps a checked sheet until the staff member confirms the import."""
-    upload_id = uuid.uuid4().hex
-    suffix = ".xlsx" if name.lower().endswith(".xlsx") else ".csv"
-    (_upload_dir() / f"{upload_id}{suffix}").write_bytes(data)
-    return upload_id + suffix
-
-
-def _take_upload(upload_id: str) -> tuple[bytes, str]:
-    stem, _dot, suffix = upload_id.partition(".")
-    try:
-        uuid.UUID(hex=stem)
-    except ValueError:
-        raise Http404 from None
-    if suffix not in {"csv", "xlsx"}:
-        raise Http404
-    path_ = _upload_dir() / f"{stem}.{suffix}"
-    if not path_.exists():
-        raise Http404
-    data = path_.read_bytes()
-    path_.unlink()
-    return data, f"import.{suffix}"
 
 
 @admin.register(Category)

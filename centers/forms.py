@@ -3,8 +3,9 @@
 from django import forms
 from django.contrib.postgres.forms import SimpleArrayField
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import OperationalError, models, transaction
 from django.utils.translation import gettext_lazy as _
+from psycopg.errors import LockNotAvailable
 
 from . import hours, phones
 from .models import Category, Center
@@ -225,11 +226,27 @@ class CenterAdminForm(forms.ModelForm):
         locked until the save ends (the admin saves in one transaction), so that nobody
         writes in between. The form keeps the staff member's values and now carries the
         current version: saving again applies them over the other person's changes."""
-        current = (
-            Center.objects.select_for_update(of=("self",))
-            .values_list("version", flat=True)
-            .get(pk=self.instance.pk)
-        )
+        try:
+            with transaction.atomic():
+                current = (
+                    Center.objects.select_for_update(of=("self",))
+                    .values_list("version", flat=True)
+                    .get(pk=self.instance.pk)
+                )
+        except OperationalError as error:
+            if not isinstance(error.__cause__, LockNotAvailable):
+                raise
+            # Someone else is writing the center (an import holds it until it commits):
+            # rather than wait, the staff member is told, with their changes kept.
+            self.add_error(
+                None,
+                _(
+                    "This center is being written right now, by an import or another "
+                    "save. Your changes are still in the form and are not saved yet: "
+                    "save again in a moment."
+                ),
+            )
+            return
         if read_version == current:
             return
         self.conflict = CenterChanged(self.instance.pk, read_version or 0)
@@ -339,7 +356,6 @@ class ReasonForm(forms.Form):
 class ImportForm(forms.Form):
     sheet = forms.FileField(
         label=_("Sheet (CSV or XLSX)"),
-        help_text=_("At most 5 MB. Download the template to see the columns."),
     )
     reason = forms.CharField(
         label=_("Reason"),
@@ -348,10 +364,19 @@ class ImportForm(forms.Form):
         help_text=_("Kept in the history of every center the import changes."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sheet"].help_text = _(
+            "At most %(size)s MB. Download the template to see the columns."
+        ) % {"size": MAX_FILE_BYTES // (1024 * 1024)}
+
     def clean_sheet(self):
         sheet = self.cleaned_data["sheet"]
         if sheet.size > MAX_FILE_BYTES:
-            raise ValidationError(_("The file is larger than 5 MB."))
+            raise ValidationError(
+                _("The file is larger than %(size)s MB.")
+                % {"size": MAX_FILE_BYTES // (1024 * 1024)}
+            )
         if not sheet.name.lower().endswith((".csv", ".xlsx")):
             raise ValidationError(_("Give a .csv or .xlsx file."))
         return sheet

@@ -3,7 +3,7 @@ derived geography, the public position and one history record per write are neve
 forgotten."""
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.gis.geos import Point
@@ -525,6 +525,7 @@ def centers_import(
     only_new: bool = False,
     create_duplicates: Iterable[int] = (),
     preview: Iterable[RowOutcome] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ImportReport:
     """Creates or updates a center per row, matched on `external_ref`.
 
@@ -546,9 +547,13 @@ def centers_import(
     exactly what the preview showed, and refuses (listing them by line) the rows whose
     center someone changed since, or whose outcome is no longer the one shown. Every
     center an import updates is locked and checked against the version it was compared
-    with, so that a write made meanwhile is never overwritten."""
+    with, so that a write made meanwhile is never overwritten.
+
+    `progress(stage, done, total)` hears how far the import is, now and then."""
     errors = list(errors)
-    planned = _import_plan(user, rows, errors, only_new=only_new)
+    progress = progress or (lambda stage, done, total: None)
+    planned = _import_plan(user, rows, errors, only_new=only_new, progress=progress)
+    progress("checking", len(rows), len(rows))
     _flag_duplicates(planned, confirmed=set(create_duplicates))
     outcomes = [
         RowOutcome(
@@ -563,27 +568,39 @@ def centers_import(
         for row in planned
     ]
     if preview is not None:
-        errors.extend(_changed_since_preview(outcomes, list(preview)))
+        errors.extend(_changed_since_preview(outcomes, list(preview), set(create_duplicates)))
     applied = not (errors or dry_run)
     if applied:
+        writing = sum(1 for row in planned if row.action in {"create", "update"})
+        progress("writing", 0, writing)
         try:
             _import_write(user, planned, reason)
         except _CentersChanged as changed:
             errors.extend(changed.errors)
             applied = False
+        else:
+            progress("writing", writing, writing)
     return ImportReport(outcomes, sorted(errors, key=_error_order), applied=applied)
 
 
-def _changed_since_preview(outcomes: list[RowOutcome], preview: list[RowOutcome]):
+def _changed_since_preview(
+    outcomes: list[RowOutcome], preview: list[RowOutcome], confirmed: set[int]
+):
     """The rows whose outcome differs from the preview's: their center was changed since
-    (a new version), or what the row would do is no longer what was shown."""
+    (a new version), or what the row would do is no longer what was shown (a possible
+    duplicate that the staff member confirmed is shown as one, and is now created)."""
+
+    def shown_outcome(outcome: RowOutcome) -> tuple:
+        confirmed_duplicate = outcome.action == "duplicate" and outcome.line in confirmed
+        action = "create" if confirmed_duplicate else outcome.action
+        return action, outcome.changed, outcome.version
+
     shown = {outcome.line: outcome for outcome in preview}
     changed = [
         before or outcome
         for outcome in outcomes
         if (before := shown.get(outcome.line)) is None
-        or (outcome.action, outcome.changed, outcome.version)
-        != (before.action, before.changed, before.version)
+        or shown_outcome(outcome) != shown_outcome(before)
     ]
     return _changed_errors(
         changed, _("changed since the preview, which no longer shows what would be done")
@@ -621,7 +638,11 @@ class _CentersChanged(Exception):
         self.errors = errors
 
 
-def _import_plan(user, rows: list[SheetRow], errors: list[SheetError], *, only_new: bool):
+# Progress is told every this many rows checked.
+_PROGRESS_EVERY = 500
+
+
+def _import_plan(user, rows: list[SheetRow], errors: list[SheetError], *, only_new: bool, progress):
     """The outcome of every row, checked as a single write would be; appends the rows'
     errors. Rows whose cells could not be read are only checked for where they would go,
     so that the report lists every problem at once."""
@@ -644,7 +665,9 @@ def _import_plan(user, rows: list[SheetRow], errors: list[SheetError], *, only_n
         .prefetch_related("services", "accessibility")
     }
     planned = []
-    for row in rows:
+    for done, row in enumerate(rows):
+        if done % _PROGRESS_EVERY == 0:
+            progress("checking", done, len(rows))
         values = row.values
         if row.example:
             example = Center(external_ref=values.get("external_ref", ""))

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "leaflet",
     "simple_history",
+    # The job queue, in PostgreSQL: imports and exports run in its worker.
+    "procrastinate.contrib.django",
     "corsheaders",
     "csp",
     "axes",
@@ -47,6 +49,7 @@ INSTALLED_APPS = [
     "centers",
     "partners",
     "planning",
+    "sheet_jobs",
 ]
 
 MIDDLEWARE = [
@@ -190,8 +193,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Sheets checked by a dry run wait here until staff confirm the import.
-IMPORT_UPLOAD_DIR = env.path("IMPORT_UPLOAD_DIR", default=str(BASE_DIR / ".data" / "imports"))
+# Sheets of the import and export jobs (uploads waiting to be imported, exports waiting to
+# be downloaded), readable by the project's user only and deleted after a day.
+SHEET_JOB_DIR = env.path("SHEET_JOB_DIR", default=str(BASE_DIR / ".data" / "sheet-jobs"))
+# The job worker tells the queue it is alive every 5 s: a job whose worker fell silent for
+# 30 s is run again (sheet_jobs/services.py). Stopped, it gives its job 20 s to end; a
+# job cut short has written nothing and runs again.
+PROCRASTINATE_WORKER_DEFAULTS = {"update_heartbeat_interval": 5, "shutdown_graceful_timeout": 20}
 # Where `manage.py backup` writes its files when given no --output.
 BACKUP_DIR = env.path("BACKUP_DIR", default=str(BASE_DIR / ".data" / "backups"))
 # Uploads larger than this are refused before they are read (bytes); sheets are at most 5 MB.

@@ -39,6 +39,8 @@ from partners.models import ApiKey
 from planning import urls as planning_urls
 from planning.indicators import Level
 from planning.services import coverage_refresh
+from sheet_jobs.models import SheetJob
+from sheet_jobs.services import check_start, sheet_job_run
 
 from .factories import (
     CASABLANCA,
@@ -267,6 +269,7 @@ def english_in_arabic_page(response, stored: StoredTexts) -> list[str]:
 # Extra addresses that answer with a file, not a page.
 DOWNLOADS = {
     "admin:centers_center_import_template",
+    "admin:sheet_jobs_sheetjob_download",
     "planning:coverage-csv",
     "planning:coverage-geojson",
 }
@@ -394,6 +397,11 @@ def directory():
     key.issue()
     key.save()
     coverage_refresh()
+    # A checked sheet, with its report (the center it names was archived since).
+    sheet = sheets.write_csv([sheets.center_row(rabat)])
+    with translation.override("ar"):
+        check = check_start(user=superuser, data=sheet, file_name="centres.csv", reason="Essai")
+    sheet_job_run(check.pk)
     return {"superuser": superuser, "rabat": rabat}
 
 
@@ -444,10 +452,14 @@ def test_the_import_report_is_in_arabic(client, directory):
     for value in (value for row in rows for value in row):
         stored.add(value)
 
-    reports = [
-        client.post(url, {"sheet": SimpleUploadedFile("centres.csv", sheet), "reason": "Essai"})
-        for sheet in (good, faulty)
-    ]
+    reports = []
+    for sheet in (good, faulty):
+        job_page = client.post(
+            url, {"sheet": SimpleUploadedFile("centres.csv", sheet), "reason": "Essai"}
+        ).url
+        # What the job worker does with the job, here in the test's own transaction.
+        sheet_job_run(SheetJob.objects.latest("pk").pk)
+        reports.append(client.get(job_page))
 
     report_text = VisibleText()
     report_text.feed(reports[0].content.decode())

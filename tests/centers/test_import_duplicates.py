@@ -87,26 +87,3 @@ def test_an_unchanged_export_imports_back_as_unchanged(tower_center):
     assert report.errors == []
     assert {outcome.action for outcome in report.outcomes} == {"unchanged"}
     assert Center.objects.count() == 2
-
-
-def test_the_admin_creates_a_flagged_row_only_when_ticked(client, tower_center):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from .factories import make_staff
-
-    client.force_login(make_staff("national", role="National administrators"))
-    sheet = (
-        row("new-1", "Centre de la Tour", NEAR_THE_TOWER)
-        + "new-2,Autre,disability,34.0390,-6.8030\n"
-    ).encode()
-    page = client.post(
-        "/en/admin/centers/center/import/", {"sheet": SimpleUploadedFile("c.csv", sheet)}
-    )
-    assert "possible duplicate" in page.text and 'name="create_line" value="2"' in page.text
-
-    client.post(
-        "/en/admin/centers/center/import/",
-        {"upload_id": page.context["upload_id"], "create_line": ["2"]},
-    )
-
-    assert Center.objects.filter(external_ref__in=["new-1", "new-2"]).count() == 2

@@ -6,7 +6,6 @@ superuser rights; accounts cannot grant more than their author has."""
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
@@ -174,34 +173,6 @@ def test_exports_hold_only_the_centers_a_role_may_see(client, role, centers):
     ).decode("utf-8-sig")
     assert "Centre de Rabat" in body
     assert ("Centre de Marrakech" in body) is (role != "regional")
-
-
-@pytest.mark.parametrize("where", ["own", "other"])
-@pytest.mark.parametrize("dry_run", [True, False])
-def test_importing_a_sheet(client, role, category, where, dry_run):
-    latitude, longitude = TEMARA if where == "own" else MARRAKECH_JEMAA_EL_FNA
-    sheet = (
-        "external_ref,name_fr,category,latitude,longitude\n"
-        f"imported-1,Centre importé,disability,{latitude},{longitude}\n"
-    ).encode()
-
-    response = client.post(
-        url("centers_center_import"), {"sheet": SimpleUploadedFile("centers.csv", sheet)}
-    )
-    if role == "viewer":
-        assert response.status_code == 403
-        return
-    page = response.content.decode()
-    if not may_write(role, where):
-        assert "You may only work on centers of your regions" in page
-        assert 'name="upload_id"' not in page
-        return
-    assert 'name="upload_id"' in page
-    if not dry_run:
-        upload_id = response.context["upload_id"]
-        confirmed = client.post(url("centers_center_import"), {"upload_id": upload_id})
-        assert confirmed.status_code == 302
-    assert Center.objects.filter(external_ref="imported-1").exists() is not dry_run
 
 
 def test_api_keys_are_for_national_administrators(client, role):

@@ -270,6 +270,61 @@ def test_a_hostile_sheet_is_refused_at_once_in_little_memory(hostile, read_in_ow
     )
 
 
+# Posts each sheet named after it to the staff import page, as a national administrator,
+# in one process standing for a web worker: what the page said, its time, the process's
+# peak memory, and how many jobs were queued. Nothing is kept (one transaction, undone).
+UPLOAD = """
+import json, resource, sys, time
+import django
+django.setup()
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.test.utils import setup_test_environment
+from sheet_jobs.models import SheetJob
+setup_test_environment()
+found = {}
+with transaction.atomic():
+    client = Client()
+    client.force_login(get_user_model().objects.create_superuser("limits", password="x" * 20))
+    for path in sys.argv[1:]:
+        with open(path, "rb") as file:
+            sheet = SimpleUploadedFile(path.rsplit("/", 1)[-1], file.read())
+        started = time.perf_counter()
+        response = client.post("/en/admin/centers/center/import/", {"sheet": sheet})
+        found[path] = {
+            "status": response.status_code,
+            "page": response.content.decode(),
+            "seconds": time.perf_counter() - started,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "jobs": SheetJob.objects.count(),
+        }
+    transaction.set_rollback(True)
+print(json.dumps(found))
+"""
+
+
+@pytest.fixture(scope="module")
+def uploaded_in_own_process(hostile, django_db_setup) -> dict[str, dict]:
+    run = in_own_process(sys.executable, "-c", UPLOAD, *map(str, hostile.values()))
+    assert run["status"] == 0, run["stderr"]
+    found = json.loads(run["stdout"])
+    return {name: found[str(path)] for name, path in hostile.items()}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_the_staff_import_page_refuses_a_hostile_sheet_at_once_in_little_memory(
+    uploaded_in_own_process, name
+):
+    upload = uploaded_in_own_process[name]
+
+    assert upload["status"] == 200 and upload["jobs"] == 0
+    assert HOSTILE[name].split(": ", 1)[1] in upload["page"]
+    assert upload["seconds"] < REFUSAL_SECONDS, upload["seconds"]
+    assert upload["peak_mb"] < PEAK_MB, upload["peak_mb"]
+
+
 @pytest.fixture(scope="module")
 def command_start_seconds(tmp_path_factory, django_db_setup) -> float:
     """The time the command takes to start and refuse a sheet of two unknown columns."""

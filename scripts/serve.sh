@@ -1,0 +1,33 @@
+#!/bin/sh
+# Serves the site (gunicorn, gunicorn.conf.py) with its job worker (imports and exports,
+# sheet_jobs/), and stops both together (Ctrl-C, or TERM to this script). A worker that
+# stops is started again: the job it left is put back in the queue once its heartbeat
+# is old (sheet_jobs/services.py).
+#   scripts/serve.sh VENV PORT
+set -eu
+venv=$1
+port=$2
+
+(
+    worker=
+    trap 'test -z "$worker" || kill -TERM "$worker" 2>/dev/null; wait; exit 0' INT TERM
+    while :; do
+        "$venv/bin/python" manage.py procrastinate worker --queues sheets &
+        worker=$!
+        wait "$worker" || true
+        echo "The job worker stopped; starting it again in 5 s." >&2
+        sleep 5
+    done
+) &
+job_worker=$!
+
+"$venv/bin/gunicorn" --config gunicorn.conf.py --bind "127.0.0.1:$port" &
+server=$!
+
+stop() {
+    kill -TERM "$server" "$job_worker" 2>/dev/null || true
+}
+trap stop INT TERM
+wait "$server" || true
+stop
+wait
