@@ -1,8 +1,9 @@
 #!/bin/sh
 # Serves the site (gunicorn, gunicorn.conf.py) with its job worker (imports and exports,
 # sheet_jobs/), and stops both together (Ctrl-C, or TERM to this script). A worker that
-# stops is started again: the job it left is put back in the queue once its heartbeat
-# is old (sheet_jobs/services.py).
+# fails (killed, out of memory) is started again: the job it left is put back in the
+# queue once its heartbeat is old (sheet_jobs/services.py); one told to stop stays
+# stopped.
 #   scripts/serve.sh VENV PORT
 set -eu
 venv=$1
@@ -14,8 +15,11 @@ port=$2
     while :; do
         "$venv/bin/python" manage.py procrastinate worker --queues sheets &
         worker=$!
-        wait "$worker" || true
-        echo "The job worker stopped; starting it again in 5 s." >&2
+        if wait "$worker"; then
+            exit 0
+        else
+            echo "The job worker failed (exit status $?); starting it again in 5 s." >&2
+        fi
         sleep 5
     done
 ) &
