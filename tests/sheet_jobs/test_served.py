@@ -1,5 +1,6 @@
-"""`make run` serves the site with its job worker (scripts/serve.sh): a sheet uploaded to
-the served site is checked by that worker, and stopping the server stops the worker."""
+"""`make run` serves the site with its job worker (scripts/serve.sh): a sheet queued for
+the served site is checked by that worker, a worker killed is started again, and stopping
+the server stops the worker."""
 
 import os
 import signal
@@ -21,6 +22,15 @@ def processes_of(session: int) -> list[str]:
         ["ps", "-o", "args=", "-s", str(session)], capture_output=True, text=True, check=False
     )
     return found.stdout.splitlines()
+
+
+def workers_of(session: int) -> list[int]:
+    found = subprocess.run(
+        ["ps", "-o", "pid=,args=", "-s", str(session)], capture_output=True, text=True, check=False
+    )
+    return [
+        int(line.split()[0]) for line in found.stdout.splitlines() if "procrastinate worker" in line
+    ]
 
 
 def test_the_served_site_runs_its_job_worker(sheet_job_dir):
@@ -48,7 +58,9 @@ def test_the_served_site_runs_its_job_worker(sheet_job_dir):
         )
         job = services.check_start(user=user, data=sheet.encode(), file_name="c.csv", reason="")
         wait_until(lambda: SheetJob.objects.get(pk=job.pk).status == "done", seconds=60)
-        assert any("procrastinate worker" in line for line in processes_of(server.pid))
+        [worker] = workers_of(server.pid)
+        os.kill(worker, signal.SIGKILL)
+        wait_until(lambda: workers_of(server.pid) not in ([], [worker]), seconds=30)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=40)
