@@ -2,9 +2,9 @@
 
 import datetime
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import OperationalError, models
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -12,6 +12,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from psycopg.errors import LockNotAvailable
 
 from geo_directory.admin import HistoryInWordsAdmin
 from regions.models import Region
@@ -296,8 +297,28 @@ class CenterAdmin(HistoryInWordsAdmin):
         form = ReasonForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             reason = form.cleaned_data["reason"]
-            count = sum(write(user=request.user, center=c, reason=reason) for c in queryset)
+            count = busy = 0
+            for center in queryset:
+                try:
+                    count += write(user=request.user, center=center, reason=reason)
+                except OperationalError as error:
+                    if not isinstance(error.__cause__, LockNotAvailable):
+                        raise
+                    busy += 1  # an import is writing it: left as it is, and said so
             self.message_user(request, done(count))
+            if busy:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%d center was being written by an import and was left as it is: "
+                        "try again in a moment.",
+                        "%d centers were being written by an import and were left as they "
+                        "are: try again in a moment.",
+                        busy,
+                    )
+                    % busy,
+                    messages.WARNING,
+                )
             return None
         context = {
             **self.admin_site.each_context(request),

@@ -229,7 +229,7 @@ class CenterAdminForm(forms.ModelForm):
         try:
             with transaction.atomic():
                 current = (
-                    Center.objects.select_for_update(of=("self",))
+                    Center.objects.select_for_update(of=("self",), no_key=True)
                     .values_list("version", flat=True)
                     .get(pk=self.instance.pk)
                 )

@@ -176,12 +176,38 @@ def _ensure_current(center: Center) -> None:
     center changed since `center.version` was read (whoever holds the instance holds the
     version it was read at: a form carries it from the page it showed)."""
     current = (
-        Center.objects.select_for_update(of=("self",))
+        Center.objects.select_for_update(of=("self",), no_key=True)
         .values_list("version", flat=True)
         .get(pk=center.pk)
     )
     if current != center.version:
         raise CenterChanged(center.pk, center.version)
+
+
+def _lock_current(center: Center) -> None:
+    """Locks the center's row until the transaction ends and reads it again: archiving
+    and restoring do not depend on what the staff member saw, only on the current
+    record."""
+    Center.objects.select_for_update(of=("self",), no_key=True).filter(pk=center.pk).exists()
+    center.refresh_from_db()
+
+
+def _categories_held(ids) -> dict[int, Category]:
+    """The categories, read now and held unchanged (FOR SHARE) until the transaction
+    ends: a change of their sensitivity (category_update locks them FOR UPDATE) waits
+    for the write, then re-places its centers with the others. Writers of centers do not
+    wait for each other."""
+    query = (
+        f"SELECT * FROM {connection.ops.quote_name(Category._meta.db_table)} "  # noqa: S608 (the model's table)
+        "WHERE id = ANY(%(ids)s) FOR SHARE"
+    )
+    return {category.pk: category for category in Category.objects.raw(query, {"ids": list(ids)})}
+
+
+def _lock_category(center: Center) -> None:
+    """The center's category as it is now, held until the write commits (so that the
+    privacy rule is applied with its current sensitivity)."""
+    center.category = _categories_held([center.category_id])[center.category_id]
 
 
 def staff_regions(user) -> list[Region] | None:
@@ -221,6 +247,7 @@ def center_create(
     _set_fields(center, fields)
     center.slug = _unique_slug(center)
     center.external_ref = center.external_ref or new_reference()
+    _lock_category(center)
     _place(center, position)
     ensure_region_allowed(user, center.region)
     _save_with_history(center, "+", user, reason, services, accessibility, public_change=True)
@@ -246,6 +273,7 @@ def center_update(
     before = center_snapshot(center)
     public_before = public_snapshot(center, before)
     _set_fields(center, fields)
+    _lock_category(center)
     _place(center, position)
     ensure_region_allowed(user, center.region)
     services = list(center.services.all()) if services is None else list(services)
@@ -271,7 +299,7 @@ def center_update(
 def center_archive(*, user, center: Center, reason: str = "") -> bool:
     """Takes the center out of the public directory; its record and history stay."""
     ensure_region_allowed(user, center.region)
-    _ensure_current(center)
+    _lock_current(center)
     if center.archived:
         return False
     center.archived = True
@@ -283,7 +311,7 @@ def center_archive(*, user, center: Center, reason: str = "") -> bool:
 @transaction.atomic
 def center_restore(*, user, center: Center, reason: str = "") -> bool:
     ensure_region_allowed(user, center.region)
-    _ensure_current(center)
+    _lock_current(center)
     if not center.archived:
         return False
     center.archived = False
@@ -526,6 +554,7 @@ def centers_import(
     create_duplicates: Iterable[int] = (),
     preview: Iterable[RowOutcome] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    on_write: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
     """Creates or updates a center per row, matched on `external_ref`.
 
@@ -549,7 +578,8 @@ def centers_import(
     center an import updates is locked and checked against the version it was compared
     with, so that a write made meanwhile is never overwritten.
 
-    `progress(stage, done, total)` hears how far the import is, now and then."""
+    `progress(stage, done, total)` hears how far the import is, now and then;
+    `on_write(report)` runs in the import's transaction, once its rows are written."""
     errors = list(errors)
     progress = progress or (lambda stage, done, total: None)
     planned = _import_plan(user, rows, errors, only_new=only_new, progress=progress)
@@ -573,8 +603,12 @@ def centers_import(
     if applied:
         writing = sum(1 for row in planned if row.action in {"create", "update"})
         progress("writing", 0, writing)
+        report = ImportReport(outcomes, sorted(errors, key=_error_order), applied=True)
         try:
-            _import_write(user, planned, reason)
+            with transaction.atomic():
+                _import_write(user, planned, reason)
+                if on_write is not None:
+                    on_write(report)
         except _CentersChanged as changed:
             errors.extend(changed.errors)
             applied = False
@@ -814,6 +848,7 @@ def _import_write(user, planned: list[_PlannedRow], reason: str) -> None:
     updated = [row for row in planned if row.action == "update"]
     written = created + updated
     _ensure_rows_current(updated)
+    _with_current_categories(written)
     _assign_slugs([row.center for row in created])
     for row in updated:
         row.center.version += 1
@@ -846,11 +881,25 @@ def _import_write(user, planned: list[_PlannedRow], reason: str) -> None:
         _analyze_centers()
 
 
+def _with_current_categories(rows: list[_PlannedRow]) -> None:
+    """Holds the written centers' categories unchanged until the import commits, and
+    applies the privacy rule again to the rows whose category's sensitivity changed
+    since they were planned: a category made sensitive during a long import never lets
+    one of its centers' exact position out."""
+    current = _categories_held({row.center.category_id for row in rows})
+    for row in rows:
+        category = current[row.center.category_id]
+        if category.sensitive != row.center.category.sensitive:
+            row.center.category = category
+            apply_privacy_rule(row.center)
+            row.public_change = True
+
+
 def _ensure_rows_current(rows: list[_PlannedRow]) -> None:
     """Locks the centers the import updates until it commits, and refuses the import
     when any of them changed since the rows were compared with it."""
     read = {row.center.pk: row for row in rows}
-    current = Center.objects.select_for_update(of=("self",)).filter(pk__in=read)
+    current = Center.objects.select_for_update(of=("self",), no_key=True).filter(pk__in=read)
     changed = [
         RowOutcome(
             row.line, row.center.external_ref, "", row.action, [], version=row.center.version

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Serves the site (gunicorn, gunicorn.conf.py) with its job worker (imports and exports,
-# sheet_jobs/), and stops both together (Ctrl-C, or TERM to this script). A worker that
+# sheet_jobs/), and stops both together (Ctrl-C, a closed terminal, or TERM to this
+# script). A worker that
 # fails (killed, out of memory) is started again: the job it left is put back in the
 # queue once its heartbeat is old (sheet_jobs/services.py); one told to stop stays
 # stopped.
@@ -11,7 +12,7 @@ port=$2
 
 (
     worker=
-    trap 'test -z "$worker" || kill -TERM "$worker" 2>/dev/null; wait; exit 0' INT TERM
+    trap 'test -z "$worker" || kill -TERM "$worker" 2>/dev/null; wait; exit 0' HUP INT TERM
     while :; do
         "$venv/bin/python" manage.py procrastinate worker --queues sheets &
         worker=$!
@@ -31,7 +32,8 @@ server=$!
 stop() {
     kill -TERM "$server" "$job_worker" 2>/dev/null || true
 }
-trap stop INT TERM
+# HUP too: a closed terminal must not leave gunicorn running (it takes HUP as "reload").
+trap stop HUP INT TERM
 wait "$server" || true
 stop
 wait

@@ -73,6 +73,8 @@ class SheetJobAdmin(admin.ModelAdmin):
         ]
 
     def _job(self, request, job_id) -> SheetJob:
+        if not str(job_id).isdigit():
+            raise Http404
         job = get_object_or_404(SheetJob.objects.select_related("user", "checked_by"), pk=job_id)
         if not self.has_view_permission(request, job):
             raise PermissionDenied

@@ -14,7 +14,7 @@ import datetime
 import time
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -54,8 +54,13 @@ def check_start(*, user, data: bytes, file_name: str, reason: str) -> SheetJob:
     )
 
 
+@transaction.atomic
 def import_start(*, user, check: SheetJob, create_lines: Iterable[int] = ()) -> SheetJob:
-    """Queues the import of a checked sheet: it applies what the check showed."""
+    """Queues the import of a checked sheet: it applies what the check showed. The check
+    is locked meanwhile, so that two clicks on "Import now" queue one import."""
+    check = SheetJob.objects.select_for_update().get(pk=check.pk)
+    if not user.has_perm("centers.add_center"):
+        raise JobRefused(_("You may no longer import centers."))
     if check.kind != SheetJob.Kind.CHECK or check.user_id != user.pk:
         raise JobRefused(_("Only the staff member who checked a sheet may import it."))
     if check.status != SheetJob.Status.DONE or check.report.get("errors"):
@@ -64,7 +69,7 @@ def import_start(*, user, check: SheetJob, create_lines: Iterable[int] = ()) -> 
         raise JobRefused(
             _("This sheet was deleted a day after its check, or already imported: upload it again.")
         )
-    if check.imports.exclude(status=SheetJob.Status.FAILED).exists():
+    if check.imports.filter(status__in=[SheetJob.Status.QUEUED, SheetJob.Status.RUNNING]).exists():
         raise JobRefused(_("This sheet is already being imported."))
     return _queued(
         SheetJob(
@@ -93,8 +98,10 @@ def export_start(*, user, center_ids: list[int], export_format: str) -> SheetJob
     )
 
 
+@transaction.atomic
 def retry(job: SheetJob) -> SheetJob:
-    """Queues a failed job again, from the start."""
+    """Queues a failed job again, from the start (once, however many clicks)."""
+    job = SheetJob.objects.select_for_update().get(pk=job.pk)
     if job.status != SheetJob.Status.FAILED:
         raise JobRefused(_("Only a failed job can be started again."))
     job.status, job.failure, job.done_count, job.stage = SheetJob.Status.QUEUED, "", 0, ""
@@ -129,6 +136,9 @@ def sheet_job_run(job_id: int) -> None:
         with translation.override(job.language):
             run(job)
     except Exception as error:
+        # A database that stopped answering closed the connection: the next one records
+        # the failure.
+        connection.close_if_unusable_or_obsolete()
         job.status, job.failure = SheetJob.Status.FAILED, f"{type(error).__name__}: {error}"
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "failure", "finished_at"])
@@ -164,6 +174,17 @@ def _check(job: SheetJob) -> None:
 
 def _import(job: SheetJob) -> None:
     rows, errors = _read(job)
+
+    def record_applied(report: ImportReport) -> None:
+        # In the import's own transaction: a worker that dies after the commit leaves a
+        # job marked done, never one that would run again and find its own changes.
+        job.report = report_to_json(report)
+        job.status, job.finished_at, job.stored_file = SheetJob.Status.DONE, timezone.now(), ""
+        job.save(update_fields=["status", "report", "stored_file", "finished_at"])
+        SheetJob.objects.filter(pk=job.checked_by_id).update(stored_file="")
+        transaction.on_commit(lambda: files.delete(stored))
+
+    stored = job.stored_file
     report = centers_import(
         user=job.user,
         rows=rows,
@@ -173,13 +194,10 @@ def _import(job: SheetJob) -> None:
         create_duplicates=job.create_lines,
         preview=report_from_json(job.checked_by.report).outcomes,
         progress=_progress(job),
+        on_write=record_applied,
     )
+    # Refused: the report says why; the sheet is kept for another check or confirm.
     job.report = report_to_json(report)
-    if report.applied:
-        # The sheet has done its work; a failed import keeps it for a new check.
-        files.delete(job.stored_file)
-        job.stored_file = ""
-        SheetJob.objects.filter(pk=job.checked_by_id).update(stored_file="")
 
 
 def _export(job: SheetJob) -> None:

@@ -202,7 +202,8 @@ SHEET_JOB_DIR = env.path("SHEET_JOB_DIR", default=str(BASE_DIR / ".data" / "shee
 PROCRASTINATE_WORKER_DEFAULTS = {"update_heartbeat_interval": 5, "shutdown_graceful_timeout": 20}
 # Where `manage.py backup` writes its files when given no --output.
 BACKUP_DIR = env.path("BACKUP_DIR", default=str(BASE_DIR / ".data" / "backups"))
-# Uploads larger than this are refused before they are read (bytes); sheets are at most 5 MB.
+# Uploads larger than this are kept in a temporary file (readable by its owner only) while
+# the request reads them, rather than in memory; sheets are at most 32 MB (centers/sheets.py).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 

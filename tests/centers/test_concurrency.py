@@ -183,3 +183,33 @@ def test_an_import_refuses_a_center_changed_while_it_ran(center, monkeypatch):
     assert [error.line for error in report.errors] == [2]
     center.refresh_from_db()
     assert center.email == "b@example.org" and center.status_note == ""
+
+
+def test_a_category_made_sensitive_during_an_import_hides_its_new_centers(center, monkeypatch):
+    """The import planned the rows while the category was not sensitive; it was made
+    sensitive before the import wrote them: the new center is placed by the new rule."""
+    from centers.services import category_update
+
+    sheet = (
+        "external_ref,name_fr,category,latitude,longitude\n"
+        f"r-2,Centre exact,disability,{RABAT_HASSAN_TOWER[0] + 0.002},{RABAT_HASSAN_TOWER[1]}\n"
+    )
+    rows, errors = sheets.read_sheet(sheet.encode(), "centers.csv")
+    plan = services._import_plan
+
+    def plan_then_the_category_becomes_sensitive(*args, **kwargs):
+        planned = plan(*args, **kwargs)
+        category_update(
+            user=None, category=center.category, fields={"sensitive": True}, reason="test"
+        )
+        return planned
+
+    monkeypatch.setattr(services, "_import_plan", plan_then_the_category_becomes_sensitive)
+    report = centers_import(
+        user=None, rows=rows, errors=errors, dry_run=False, reason="x", create_duplicates=[2]
+    )
+
+    assert report.applied, report.errors
+    created = Center.objects.get(external_ref="r-2")
+    assert created.public_location == created.commune.reference_point
+    assert created.public_location_precision == "commune"

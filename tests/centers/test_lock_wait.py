@@ -21,7 +21,7 @@ def test_a_staff_save_does_not_wait_on_a_center_an_import_is_writing(client, com
     client.force_login(make_staff("amina", role="National administrators"))
     version = opened_version(client, center)
     writer = connect(connection.settings_dict["NAME"])
-    writer.execute("SELECT 1 FROM centers_center WHERE id = %s FOR UPDATE", [center.pk])
+    writer.execute("SELECT 1 FROM centers_center WHERE id = %s FOR NO KEY UPDATE", [center.pk])
     try:
         started = time.monotonic()
         response = client.post(
@@ -38,3 +38,39 @@ def test_a_staff_save_does_not_wait_on_a_center_an_import_is_writing(client, com
     assert 'value="a@example.org"' in page
     center.refresh_from_db()
     assert center.email == ""
+
+
+def test_archiving_leaves_a_center_an_import_is_writing_and_says_so(client, committed):
+    from django.contrib import admin
+    from django.urls import reverse
+    from django.utils import translation
+
+    category = CategoryFactory(code="disability")
+    held = make_center(at=RABAT_HASSAN_TOWER, category=category, name_fr="Centre tenu")
+    free = make_center(at=(34.05, -6.80), category=category, name_fr="Centre libre")
+    client.force_login(make_staff("amina", role="National administrators"))
+    with translation.override("en"):
+        changelist = reverse("admin:centers_center_changelist")
+    writer = connect(connection.settings_dict["NAME"])
+    writer.execute("SELECT 1 FROM centers_center WHERE id = %s FOR NO KEY UPDATE", [held.pk])
+    try:
+        response = client.post(
+            changelist,
+            {
+                "action": "archive",
+                "apply": "1",
+                "reason": "Fermé",
+                admin.helpers.ACTION_CHECKBOX_NAME: [held.pk, free.pk],
+            },
+            follow=True,
+        )
+    finally:
+        writer.rollback()
+        writer.close()
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "1 center archived" in page and "being written by an import" in page
+    held.refresh_from_db()
+    free.refresh_from_db()
+    assert (held.archived, free.archived) == (False, True)

@@ -183,3 +183,69 @@ def test_the_report_speaks_the_language_of_whoever_asked(client, national, categ
 
     [error] = SheetJob.objects.get().report["errors"]
     assert "hors du Maroc" in error["message"]
+
+
+def test_a_second_confirm_queues_no_second_import(client, national, category, run_worker):
+    upload(client, HEADER + row("r-1", RABAT_HASSAN_TOWER))
+    run_worker()
+    check = SheetJob.objects.get()
+
+    client.post(url("sheet_jobs_sheetjob_change", check.pk), {"confirm": "1"})
+    again = client.post(url("sheet_jobs_sheetjob_change", check.pk), {"confirm": "1"}, follow=True)
+
+    assert "already being imported" in again.content.decode()
+    assert SheetJob.objects.filter(kind="import").count() == 1
+
+
+def test_a_refused_import_can_be_confirmed_again_once_the_sheet_is_checked_anew(
+    client, national, category, run_worker
+):
+    center = make_center(
+        at=RABAT_HASSAN_TOWER, category=category, name_fr="Centre r-1", external_ref="r-1"
+    )
+    upload(client, HEADER + row("r-1", RABAT_HASSAN_TOWER, note="Note"))
+    run_worker()
+    check = SheetJob.objects.get()
+    position = position_resolve(latitude=RABAT_HASSAN_TOWER[0], longitude=RABAT_HASSAN_TOWER[1])
+    center_update(
+        user=national,
+        center=Center.objects.get(pk=center.pk),
+        fields={"email": "a@example.org"},
+        position=position,
+    )
+    client.post(url("sheet_jobs_sheetjob_change", check.pk), {"confirm": "1"})
+    run_worker()
+    assert not SheetJob.objects.get(kind="import").report["applied"]
+
+    # The refused import kept the sheet: confirming again is allowed, and refused again
+    # for the same line, since the check still shows the old version.
+    client.post(url("sheet_jobs_sheetjob_change", check.pk), {"confirm": "1"})
+    run_worker()
+
+    assert SheetJob.objects.filter(kind="import").count() == 2
+    center.refresh_from_db()
+    assert center.status_note == ""
+
+
+def test_an_applied_import_is_marked_done_in_its_own_transaction(
+    client, national, category, run_worker
+):
+    from sheet_jobs.services import sheet_job_run
+
+    upload(client, HEADER + row("r-1", RABAT_HASSAN_TOWER))
+    run_worker()
+    client.post(url("sheet_jobs_sheetjob_change", SheetJob.objects.get().pk), {"confirm": "1"})
+    run_worker()
+    job = SheetJob.objects.get(kind="import")
+
+    # The queue running the job once more (a worker that died after the commit) changes
+    # nothing: the job was marked done with the import's own commit.
+    sheet_job_run(job.pk)
+
+    job.refresh_from_db()
+    assert job.status == "done" and job.report["applied"]
+    assert Center.objects.count() == 1
+
+
+def test_a_job_address_that_is_not_a_number_is_not_found(client, national):
+    assert client.get("/en/admin/sheet_jobs/sheetjob/abc/change/").status_code == 404
