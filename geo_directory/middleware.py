@@ -5,6 +5,7 @@ from django.middleware.gzip import GZipMiddleware
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
+from psycopg.errors import LockNotAvailable
 
 from centers.helplines import helplines_when_offline
 
@@ -76,6 +77,9 @@ class DatabaseUnavailableMiddleware:
     by itself when the database is back."""
 
     RETRY_AFTER_SECONDS = 30
+    # A write that waited too long for a row another one is writing (an import): the
+    # database is fine, and the write can be made again in a moment.
+    BUSY_RETRY_AFTER_SECONDS = 5
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -87,20 +91,26 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
         connection.close_if_unusable_or_obsolete()
+        busy = isinstance(exception.__cause__, LockNotAvailable)
         if is_api_request(request):
-            response = problem_response(
-                "service-unavailable",
-                translation.gettext("The directory's database cannot be reached; try again soon."),
-                503,
+            detail = (
+                translation.gettext("The record is being written; try again in a moment.")
+                if busy
+                else translation.gettext(
+                    "The directory's database cannot be reached; try again soon."
+                )
             )
+            response = problem_response("service-unavailable", detail, 503)
         else:
             context = {
                 "LANGUAGE_BIDI": translation.get_language_bidi(),
                 "QUICK_EXIT_URL": settings.QUICK_EXIT_URL,
                 "helplines": helplines_when_offline(),
+                "busy": busy,
             }
             response = HttpResponse(render_to_string("503.html", context), status=503)
-        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        retry_after = self.BUSY_RETRY_AFTER_SECONDS if busy else self.RETRY_AFTER_SECONDS
+        response["Retry-After"] = str(retry_after)
         return response
 
 

@@ -74,3 +74,42 @@ def test_archiving_leaves_a_center_an_import_is_writing_and_says_so(client, comm
     held.refresh_from_db()
     free.refresh_from_db()
     assert (held.archived, free.archived) == (False, True)
+
+
+def test_a_category_change_waiting_on_an_import_says_the_record_is_busy(client, committed):
+    """An import holds the categories of the centers it writes until it commits; making
+    one sensitive meanwhile gives up after the staff's lock timeout, with a page saying
+    what happened (not that the database is unreachable)."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    category = CategoryFactory(code="disability")
+    client.force_login(make_staff("amina", role="National administrators"))
+    with translation.override("fr"):
+        change = reverse("admin:centers_category_change", args=[category.pk])
+    fields = {
+        name: getattr(category, name)
+        for name in ("code", "name_ar", "name_fr", "name_en", "position", "icon", "color")
+    }
+    fields.update(
+        description_ar="-",
+        description_fr="-",
+        description_en="-",
+        sensitive="on",
+        change_reason="x",
+    )
+    writer = connect(connection.settings_dict["NAME"])
+    writer.execute("SELECT 1 FROM centers_category WHERE id = %s FOR SHARE", [category.pk])
+    try:
+        started = time.monotonic()
+        response = client.post(change, fields)
+        waited = time.monotonic() - started
+    finally:
+        writer.rollback()
+        writer.close()
+
+    assert response.status_code == 503 and waited < 10
+    assert response["Retry-After"] == "5"
+    assert "en cours d'écriture" in response.content.decode()
+    category.refresh_from_db()
+    assert not category.sensitive
