@@ -114,6 +114,13 @@ class SheetJobAdmin(admin.ModelAdmin):
                 lines = [
                     int(line) for line in request.POST.getlist("create_line") if line.isdigit()
                 ]
+                if "create_all_duplicates" in request.POST and job.report:
+                    # Beyond the lines the page lists, ticking one by one is not possible.
+                    lines += [
+                        outcome["line"]
+                        for outcome in job.report["outcomes"]
+                        if outcome["action"] == "duplicate"
+                    ]
                 job = services.import_start(user=request.user, check=job, create_lines=lines)
             elif "retry" in request.POST:
                 if job.user_id != request.user.pk and not request.user.is_superuser:
@@ -140,6 +147,7 @@ def _report_context(report) -> dict:
     # The first lines of each list; the counts above them cover all.
     return {
         "report": report,
+        "duplicate_count": report.count("duplicate"),
         "shown_errors": report.errors[:REPORT_LINES_SHOWN],
         "shown_outcomes": report.outcomes[:REPORT_LINES_SHOWN],
         "rows_not_shown": max(0, len(report.outcomes) - REPORT_LINES_SHOWN)

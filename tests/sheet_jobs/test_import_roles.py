@@ -107,3 +107,27 @@ def test_a_possible_duplicate_is_created_only_when_ticked(client, run_worker):
     run_worker()
 
     assert Center.objects.filter(external_ref__in=["new-1", "new-2"]).count() == 2
+
+
+def test_every_possible_duplicate_can_be_created_at_once(client, run_worker):
+    """A check may flag more possible duplicates than its page lists: one box creates
+    them all."""
+    make_center(
+        at=RABAT_HASSAN_TOWER, category=CategoryFactory(code="disability"), name_fr="Centre Hassan"
+    )
+    client.force_login(make_staff("national", role="National administrators"))
+    sheet = (
+        duplicate_row("new-1", "Centre de la Tour", NEAR_THE_TOWER)
+        + f"new-2,Autre de la Tour,disability,{NEAR_THE_TOWER[0]},{NEAR_THE_TOWER[1] + 0.0002}\n"
+    ).encode()
+    client.post(url("centers_center_import"), {"sheet": SimpleUploadedFile("c.csv", sheet)})
+    run_worker()
+    check = SheetJob.objects.get()
+    assert "Create all 2 possible duplicates too" in job_page(client, check)
+
+    client.post(
+        url("sheet_jobs_sheetjob_change", check.pk), {"confirm": "1", "create_all_duplicates": "on"}
+    )
+    run_worker()
+
+    assert Center.objects.filter(external_ref__in=["new-1", "new-2"]).count() == 2
