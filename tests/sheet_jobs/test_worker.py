@@ -67,12 +67,15 @@ def worker_process(sheet_job_dir) -> subprocess.Popen:
     )
 
 
-def writing_uncommitted() -> bool:
-    """Whether another session of the database has written rows not yet committed."""
+def writing_centers_uncommitted() -> bool:
+    """Whether another session of the database is writing centers, not yet committed.
+    Asked of the centers table's locks: the worker's own bookkeeping (taking the queue
+    entry, marking the job running, its heartbeat) opens short write transactions too."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL"
+            "SELECT count(*) FROM pg_locks WHERE relation = %s::regclass "
+            "AND mode = 'RowExclusiveLock' AND pid <> pg_backend_pid()",
+            [Center._meta.db_table],
         )
         return cursor.fetchone()[0] > 0
 
@@ -84,7 +87,7 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_job_runs_again(
     job = services.import_start(user=national, check=check)
     worker = worker_process(sheet_job_dir)
     try:
-        wait_until(writing_uncommitted, seconds=120)
+        wait_until(writing_centers_uncommitted, seconds=120)
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
     finally:
