@@ -45,7 +45,7 @@ from django.db import connection
 from benchmarks.load_generator import Server, measure
 from benchmarks.views import FLOOR_SQL, CommonNearest
 from centers.filters import CenterSearchParameters
-from centers.search import CenterSearch
+from centers.selectors import CenterSearch
 from regions.models import Commune
 
 CONCURRENCIES = (1, 8)

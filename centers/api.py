@@ -1,11 +1,11 @@
-"""The public centers API (the site's pages are in views.py)."""
+"""The public centers API. What it reads is centers/selectors.py, in the shape of
+centers/public_shape.py; the site's pages are in public_site/."""
 
 import csv
 import datetime
 import json
 
 from django.db import connection
-from django.db.models import Max
 from django.http import StreamingHttpResponse
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
@@ -17,10 +17,10 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from geo_directory.renderers import CSVRenderer, GeoJSONRenderer, PrerenderedJSONRenderer
 
+from . import selectors
 from .filters import CenterSearchParameters, parse_search_parameters
-from .models import Center
-from .search import CSV_COLUMNS, CenterSearch, Page
-from .serializers import CenterDetailSerializer, CenterPageSerializer
+from .selectors import CenterSearch, Page
+from .serializers import CenterDetailSerializer
 from .sheets import quote_formula
 
 # Rows fetched at a time from the database while streaming CSV.
@@ -80,22 +80,14 @@ class CenterViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CenterDetailSerializer
 
     def get_queryset(self):
-        return (
-            Center.objects.published()
-            .select_related("category", "region", "province", "commune")
-            .prefetch_related("services", "accessibility")
-        )
+        return selectors.published_with_details()
 
     @extend_schema(
         parameters=_documented_parameters(),
         responses={
-            (200, "application/json"): CenterPageSerializer,
-            (200, "application/geo+json"): OpenApiResponse(
-                OpenApiTypes.OBJECT,
-                description="RFC 7946 FeatureCollection; each feature's properties are the "
-                "list item's fields; `count`, `next`, `previous` and `beyond_radius` are "
-                "members of the collection.",
-            ),
+            # Their schemas are the declared shapes (public_shape.add_schema_components).
+            (200, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT),
+            (200, "application/geo+json"): OpenApiResponse(OpenApiTypes.OBJECT),
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV, streamed."),
             400: OpenApiResponse(description="A parameter was refused (problem document)."),
         },
@@ -129,9 +121,7 @@ class CenterViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _csv(self, search: CenterSearch) -> StreamingHttpResponse:
         statement, params = search.csv_rows()
-        headers = [header for header, _expression in CSV_COLUMNS]
-        if search.point is not None:
-            headers.append("distance_m")
+        headers = search.csv_headers()
         writer = csv.writer(_Echo())
         last_change = _last_change()
 
@@ -201,7 +191,7 @@ def _envelope(envelope: dict, items: list[str], *, geojson: bool) -> str:
 
 def _last_change():
     """When anything public in the directory last changed: the Last-Modified of every list."""
-    return Center.objects.aggregate(last=Max("public_updated_at"))["last"] or _EPOCH
+    return selectors.last_public_change() or _EPOCH
 
 
 # Last-Modified of an empty directory.

@@ -96,6 +96,11 @@ class CenterQuerySet(models.QuerySet):
         """What the public directory shows: every record that is not archived."""
         return self.filter(archived=False)
 
+    def listed(self) -> Self:
+        """What public lists show unless asked for other statuses: published records of
+        the LISTED_STATUSES."""
+        return self.published().filter(status__in=LISTED_STATUSES)
+
     def of_category(self, *categories) -> Self:
         return self.filter(category__in=categories)
 
@@ -321,6 +326,11 @@ class Center(models.Model):
 
     def __str__(self):
         return localized(self, "name")
+
+
+# The statuses public lists show unless asked for others: a center that is planned or
+# closed is not a place to go to now.
+LISTED_STATUSES = (Center.Status.OPEN.value, Center.Status.TEMPORARILY_CLOSED.value)
 
 
 class HelplineQuerySet(models.QuerySet):

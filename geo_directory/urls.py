@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from centers import views as site
+from public_site import views as site
 
 from .api import router
 from .health import healthz, security_txt

@@ -22,10 +22,15 @@ from django.utils.translation import gettext_lazy as _
 LANGUAGE_FALLBACKS = {"ar": ["ar", "fr", "en"], "fr": ["fr", "ar", "en"], "en": ["en", "fr", "ar"]}
 
 
+def language_order() -> list[str]:
+    """The languages to read a text in: the active one, then the next ones that have it."""
+    return LANGUAGE_FALLBACKS.get(get_language(), LANGUAGE_FALLBACKS["ar"])
+
+
 def localized(item, field: str) -> str:
     """The item's `<field>_<language>` (an attribute, or a key of a dict) in the active
     language, else in the next language that has it; "" when none has."""
-    for language in LANGUAGE_FALLBACKS.get(get_language(), LANGUAGE_FALLBACKS["ar"]):
+    for language in language_order():
         key = f"{field}_{language}"
         value = item.get(key) if isinstance(item, dict) else getattr(item, key, "")
         if value:

@@ -4,6 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from geo_directory.database import timeouts
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(request, django_test_environment, django_db_blocker):
@@ -18,6 +20,10 @@ def django_db_setup(request, django_test_environment, django_db_blocker):
         databases = setup_databases(verbosity=verbosity, interactive=False, aliases={"default"})
         call_command("load_admin_areas", stdout=io.StringIO())
     yield
+    # The suite's last in-process request may have left its caller set (a WSGI response
+    # that was never closed sends no request_finished): the removal is background work,
+    # not bound by a public request's one-second statements.
+    timeouts.end()
     with django_db_blocker.unblock():
         # Sessions still open on it (the job worker's threads keep theirs) would stop
         # its removal.

@@ -23,7 +23,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 CHANGED_CENTER = "seed-child-protection-agadir-1"
 CHANGED_STATUS_NOTE = "Closed for repairs until further notice (backup test)."
 
-# The ten centers nearest central Rabat as the API lists them (centers/search.py: the
+# The ten centers nearest central Rabat as the API lists them (centers/selectors.py: the
 # same function, filter and index order), with the id to order centers at equal distance.
 NEAREST = """
     SELECT center_list_item(c, round(ST_Distance(c.public_location, p.here))::int, false)

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "partners",
     "planning",
     "sheet_jobs",
+    # Above the others: the public pages read centers, regions and planning.
+    "public_site",
 ]
 
 MIDDLEWARE = [
@@ -327,6 +329,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "geo_directory.schema.add_problem_responses",
+        "centers.public_shape.add_schema_components",
     ],
 }
 

@@ -8,6 +8,17 @@
     var map = event.detail.map;
     var config = document.getElementById("map-config").dataset;
     var data = JSON.parse(document.getElementById("map-centers").textContent);
+    var legend = JSON.parse(document.getElementById("map-legend").textContent);
+    // The features are the API's, with a name in each language: the first the page's
+    // language has, as the list beside the map gives it.
+    function nameOf(properties) {
+      for (var i = 0; i < legend.name_keys.length; i++) {
+        if (properties[legend.name_keys[i]]) {
+          return properties[legend.name_keys[i]];
+        }
+      }
+      return "";
+    }
     var list = document.getElementById("center-list");
     var markers = {};
     var group = L.markerClusterGroup ? L.markerClusterGroup({ showCoverageOnHover: false }) : L.featureGroup();
@@ -16,10 +27,10 @@
       var lng = feature.geometry.coordinates[0];
       var lat = feature.geometry.coordinates[1];
       var card = document.getElementById("center-" + feature.id);
-      var name = feature.properties.name;
+      var name = nameOf(feature.properties);
       var icon = L.divIcon({
         className: "center-marker",
-        html: '<span style="background:' + feature.properties.color + '"></span>',
+        html: '<span style="background:' + legend.colors[feature.properties.category] + '"></span>',
         iconSize: [22, 22],
         iconAnchor: [11, 11]
       });

@@ -200,9 +200,10 @@ def test_csv_is_streamed_with_a_header(api_client, directory):
     assert response.streaming
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
-    assert rows[0][:3] == ["slug", "name_ar", "name_fr"] and rows[0][-1] == "distance_m"
+    assert rows[0][:4] == ["id", "latitude", "longitude", "slug"]
+    assert rows[0][-1] == "distance_m"
     assert len(rows) == 4
-    assert rows[1][0] == directory["rabat"].slug
+    assert rows[1][0] == str(directory["rabat"].pk) and rows[1][3] == directory["rabat"].slug
 
 
 def test_pagination_gives_count_next_and_previous(api_client, directory):
@@ -411,7 +412,7 @@ def test_every_list_parameter_is_documented_with_an_example(api_client):
 
 
 def test_count_is_left_out_beyond_the_counting_bound(api_client, directory, monkeypatch):
-    monkeypatch.setattr("centers.search.MAX_COUNT", 2)
+    monkeypatch.setattr("centers.selectors.MAX_COUNT", 2)
 
     body = get(api_client, limit="1").json()
 

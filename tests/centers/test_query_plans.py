@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from centers.filters import CenterSearchParameters
-from centers.search import CenterSearch
+from centers.selectors import CenterSearch
 
 from .factories import CategoryFactory
 

@@ -1,28 +1,28 @@
 """The public site: the search for the nearest centers, a center's page, region pages.
 
 Every page works without JavaScript: the server renders the list for the address's
-search; the map is an enhancement fed with the same centers. Positions are the public
-ones (centers/privacy.py).
+search; the map is an enhancement fed with the same centers, as GeoJSON features of the
+public shape (centers/public_shape.py). What a page shows of centers is read by
+centers/selectors.py, as the API's answers are. Positions are the public ones
+(centers/privacy.py).
 """
 
 import re
 from dataclasses import dataclass
 
 from django.contrib.gis.geos import Point
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
+from centers import hours, selectors
+from centers.helplines import helplines_for
+from centers.models import Category, Center
+from centers.public_shape import feature_from_item
+from centers.templatetags.directory import localized
 from planning.indicators import region_summary
-from regions.models import Place, Region
-
-from . import hours
-from .helplines import helplines_for
-from .models import Category, Center
-from .search import DEFAULT_STATUSES
-from .templatetags.directory import localized
+from regions.models import Place, Region, language_order
 
 RESULTS = 10
 # Coordinates kept in a search's address: 3 decimals of a degree, about 100 m, enough to
@@ -40,40 +40,65 @@ class Origin:
     label: str
 
 
+@dataclass
+class CenterCard:
+    """A listed center as a page shows it: its public list item and its category."""
+
+    item: dict
+    category: Category
+
+    @property
+    def status_label(self) -> str:
+        return Center.Status(self.item["status"]).label
+
+    @property
+    def approximate(self) -> bool:
+        return self.item["location_precision"] == Center.Precision.COMMUNE
+
+    @property
+    def latitude(self) -> str:
+        return f"{self.item['location']['coordinates'][1]:.6f}"
+
+    @property
+    def longitude(self) -> str:
+        return f"{self.item['location']['coordinates'][0]:.6f}"
+
+
 def home(request):
     categories = list(Category.objects.all())
     chosen = _chosen_categories(request, categories)
     origin, problem = _origin(request)
-    centers = []
+    items = []
     if origin is not None:
-        centers = list(
-            _public_centers()
-            .filter(category__in=chosen or categories)
-            .nearest(origin.point, RESULTS)
+        search = selectors.CenterSearch(
+            {
+                "lat": origin.point.y,
+                "lon": origin.point.x,
+                "category": [category.pk for category in chosen or categories],
+                "limit": RESULTS,
+            }
         )
-    shown = {*chosen, *(center.category for center in centers)}
+        items = search.items()
+    cards = _cards(items, categories)
+    shown = {*chosen, *(card.category for card in cards)}
     context = {
         "categories": categories,
         "chosen": chosen,
         "origin": origin,
         "problem": problem,
-        "centers": centers,
+        "centers": cards,
         "place": request.GET.get("place", ""),
-        "map_data": _map_data(centers),
+        "map_data": _map_data(items),
+        "map_legend": _map_legend(categories),
         "helplines": helplines_for(shown),
         # A search that asked for, or found, a sensitive category leaves no trace.
         "sensitive": bool(request.GET) and any(category.sensitive for category in shown),
     }
-    return _public_page(request, "centers/home.html", context)
+    return _public_page(request, "public_site/home.html", context)
 
 
 def center_detail(request, slug):
-    center = get_object_or_404(
-        Center.objects.published()
-        .select_related("category", "commune", "province", "region")
-        .prefetch_related("services", "accessibility"),
-        slug=slug,
-    )
+    center = get_object_or_404(selectors.published_with_details(), slug=slug)
     now = timezone.localtime()
     today = hours.DAYS[now.weekday()]
     context = {
@@ -83,54 +108,45 @@ def center_detail(request, slug):
             (hours.DAY_NAMES[day], center.opening_hours.get(day, []), day == today)
             for day in hours.DAYS
         ],
-        "map_data": _map_data([center]),
+        "map_data": _map_data(selectors.public_items_of([center.pk])),
+        "map_legend": _map_legend([center.category]),
         "page_url": request.build_absolute_uri(),
         "helplines": helplines_for([center.category]),
         "sensitive": center.category.sensitive,
     }
-    return _public_page(request, "centers/center_detail.html", context)
+    return _public_page(request, "public_site/center_detail.html", context)
 
 
 def region_list(request):
     regions = list(Region.objects.without_boundaries())
     categories = list(Category.objects.all())
-    counts = {
-        (row["region_id"], row["category_id"]): row["count"]
-        for row in Center.objects.published()
-        .filter(status__in=DEFAULT_STATUSES)
-        .values("region_id", "category_id")
-        .annotate(count=Count("id"))
-    }
+    counts = selectors.listed_counts_by_region()
     rows = [
         (region, [counts.get((region.id, category.id), 0) for category in categories])
         for region in regions
     ]
     return render(
         request,
-        "regions/region_list.html",
+        "public_site/region_list.html",
         {"rows": rows, "categories": categories},
     )
 
 
 def region_detail(request, code):
     region = get_object_or_404(Region.objects.without_boundaries(), code=code)
-    provinces = region.provinces.without_boundaries().annotate(
-        center_count=Count(
-            "centers", filter=Q(centers__archived=False, centers__status__in=DEFAULT_STATUSES)
-        )
-    )
-    centers = list(
-        _public_centers().in_region(region).order_by("province__name_fr", "name_fr", "name_ar")
-    )
+    categories = list(Category.objects.all())
+    items = selectors.CenterSearch({"region": [region.pk], "limit": None}).items()
+    cards = _cards(items, categories)
     context = {
         "region": region,
         "summary": region_summary(region),
-        "provinces": provinces,
-        "centers": centers,
-        "map_data": _map_data(centers),
-        "helplines": helplines_for({center.category for center in centers}),
+        "provinces": selectors.provinces_with_listed_counts(region),
+        "centers": cards,
+        "map_data": _map_data(items),
+        "map_legend": _map_legend(categories),
+        "helplines": helplines_for({card.category for card in cards}),
     }
-    return render(request, "regions/region_detail.html", context)
+    return render(request, "public_site/region_detail.html", context)
 
 
 def _public_page(request, template: str, context: dict):
@@ -142,12 +158,23 @@ def _public_page(request, template: str, context: dict):
     return response
 
 
-def _public_centers():
-    return (
-        Center.objects.published()
-        .filter(status__in=DEFAULT_STATUSES)
-        .select_related("category", "commune")
-    )
+def _cards(items: list[dict], categories: list[Category]) -> list[CenterCard]:
+    by_code = {category.code: category for category in categories}
+    return [CenterCard(item, by_code[item["category"]]) for item in items]
+
+
+def _map_data(items: list[dict]) -> dict:
+    """The centers for the map: the API's GeoJSON features of the same centers."""
+    return {"type": "FeatureCollection", "features": [feature_from_item(i) for i in items]}
+
+
+def _map_legend(categories) -> dict:
+    """What the map needs beside the features: the colour of each category's markers,
+    and the keys of a center's name in the order the page's language reads them."""
+    return {
+        "colors": {category.code: category.color for category in categories},
+        "name_keys": [f"name_{language}" for language in language_order()],
+    }
 
 
 def _chosen_categories(request, categories) -> list[Category]:
@@ -180,30 +207,3 @@ def _origin(request) -> tuple[Origin | None, str]:
     if found is None or found.reference_point is None:
         return None, _("No place of that name was found in Morocco.")
     return Origin(found.reference_point, localized(found, "name")), ""
-
-
-def _map_data(centers) -> dict:
-    """The centers for the map, as GeoJSON [longitude, latitude] of public positions."""
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "id": center.pk,
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [
-                        round(center.public_location.x, 6),
-                        round(center.public_location.y, 6),
-                    ],
-                },
-                "properties": {
-                    "name": localized(center, "name"),
-                    "slug": center.slug,
-                    "category": center.category.code,
-                    "color": center.category.color,
-                },
-            }
-            for center in centers
-        ],
-    }
