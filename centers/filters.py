@@ -1,10 +1,18 @@
-"""The query parameters of `GET /api/v1/centers/`, read and checked (centers/search.py
-turns them into SQL). Every refusal names its parameter (a 400 problem document)."""
+"""The query parameters of `GET /api/v1/centers/`, read and checked by the parameter
+layer (geo_directory/parameters.py); centers/selectors.py turns them into SQL. Every
+refusal names its parameter (a 400 problem document)."""
 
-from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from geo_directory.parameters import (
+    BoundingBoxField,
+    ChoiceListField,
+    CodeListField,
+    LatitudeField,
+    LongitudeField,
+    WholeNumberField,
+)
 from regions.models import Commune, Province, Region
 
 from .models import AccessibilityFeature, Category, Center, Service
@@ -13,87 +21,16 @@ MAX_RADIUS_KM = 500
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
-# Codes change rarely (taxonomy edits, administrative reloads): they are looked up once a
-# minute per process rather than on every request.
-CODES_CACHE_SECONDS = 60
-
-
-def code_ids(model) -> dict[str, int]:
-    """{code: id} of a taxonomy or administrative level, cached."""
-    key = f"codes:{model._meta.label_lower}"
-    ids = cache.get(key)
-    if ids is None:
-        ids = dict(model.objects.values_list("code", "id"))
-        cache.set(key, ids, CODES_CACHE_SECONDS)
-    return ids
-
-
-class CodeListField(serializers.CharField):
-    """Comma-separated official codes; returns their ids. An unknown code is refused."""
-
-    def __init__(self, model, **kwargs):
-        self.model = model
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        text = super().to_internal_value(data)
-        codes = [code.strip() for code in text.split(",") if code.strip()]
-        known = code_ids(self.model)
-        unknown = [code for code in codes if code not in known]
-        if unknown:
-            raise serializers.ValidationError(
-                _("Unknown code(s): %(codes)s.") % {"codes": ", ".join(unknown)}
-            )
-        return [known[code] for code in codes]
-
-
-class StatusListField(serializers.CharField):
-    def to_internal_value(self, data):
-        statuses = [s.strip() for s in super().to_internal_value(data).split(",") if s.strip()]
-        unknown = [s for s in statuses if s not in Center.Status.values]
-        if unknown:
-            raise serializers.ValidationError(
-                _("Unknown status: %(statuses)s. Use %(allowed)s.")
-                % {"statuses": ", ".join(unknown), "allowed": ", ".join(Center.Status.values)}
-            )
-        return statuses
-
-
-class BoundingBoxField(serializers.CharField):
-    def to_internal_value(self, data):
-        parts = super().to_internal_value(data).split(",")
-        try:
-            min_lon, min_lat, max_lon, max_lat = (float(part) for part in parts)
-        except ValueError:
-            raise serializers.ValidationError(
-                _("Give four numbers: min_lon,min_lat,max_lon,max_lat.")
-            ) from None
-        values = (min_lon, min_lat, max_lon, max_lat)
-        if any(value != value or abs(value) == float("inf") for value in values):
-            raise serializers.ValidationError(_("The corners must be finite numbers."))
-        if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
-            raise serializers.ValidationError(_("Longitudes lie between -180 and 180."))
-        if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
-            raise serializers.ValidationError(_("Latitudes lie between -90 and 90."))
-        if min_lon >= max_lon or min_lat >= max_lat:
-            raise serializers.ValidationError(
-                _("The box is inverted or empty: the minimum must be below the maximum.")
-            )
-        return values
 
 
 class CenterSearchParameters(serializers.Serializer):
-    lat = serializers.FloatField(
+    lat = LatitudeField(
         required=False,
-        min_value=-90,
-        max_value=90,
         help_text="Latitude of the searcher, in decimal degrees (WGS84). With `lon`: "
         "results come nearest first, each with `distance_m`.",
     )
-    lon = serializers.FloatField(
+    lon = LongitudeField(
         required=False,
-        min_value=-180,
-        max_value=180,
         help_text="Longitude of the searcher, in decimal degrees (WGS84).",
     )
     radius_km = serializers.FloatField(
@@ -103,18 +40,18 @@ class CenterSearchParameters(serializers.Serializer):
         "(more than 0, at most 500). When none is within it, the nearest beyond are "
         "returned, flagged `beyond_radius`.",
     )
-    limit = serializers.IntegerField(
+    limit = WholeNumberField(
+        minimum=1,
+        maximum=MAX_LIMIT,
         required=False,
         default=DEFAULT_LIMIT,
-        min_value=1,
-        max_value=MAX_LIMIT,
         help_text="Number of results per page (1-100, default 20).",
     )
-    offset = serializers.IntegerField(
+    offset = WholeNumberField(
+        minimum=0,
+        maximum=MAX_OFFSET,
         required=False,
         default=0,
-        min_value=0,
-        max_value=MAX_OFFSET,
         help_text="Number of results to skip (pagination; `next` gives the next page).",
     )
     category = CodeListField(
@@ -128,7 +65,8 @@ class CenterSearchParameters(serializers.Serializer):
         required=False,
         help_text="Accessibility feature codes, comma-separated (all of them).",
     )
-    status = StatusListField(
+    status = ChoiceListField(
+        Center.Status.values,
         required=False,
         help_text="Statuses, comma-separated: open, temporarily_closed, planned, closed "
         "(default: open,temporarily_closed).",

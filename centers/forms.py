@@ -7,6 +7,9 @@ from django.db import OperationalError, models, transaction
 from django.utils.translation import gettext_lazy as _
 from psycopg.errors import LockNotAvailable
 
+from geo_directory import parameters
+from geo_directory.parameters import DegreesFormField
+
 from . import hours, phones
 from .models import Category, Center
 from .services import CENTER_FIELDS, CenterChanged, ensure_region_allowed, position_resolve
@@ -116,21 +119,17 @@ class CenterAdminForm(forms.ModelForm):
     """The center form: the position is given as latitude and longitude (the map writes
     them), or as a commune alone; the commune, province and region follow from it."""
 
-    latitude = forms.FloatField(
+    latitude = DegreesFormField(
+        parameters.latitude,
         label=_("Latitude"),
         required=False,
-        min_value=-90,
-        max_value=90,
         help_text=_("Decimal degrees, e.g. 34.0209 (Rabat). Between 20 and 36 in Morocco."),
-        widget=forms.NumberInput(attrs={"step": "any"}),
     )
-    longitude = forms.FloatField(
+    longitude = DegreesFormField(
+        parameters.longitude,
         label=_("Longitude"),
         required=False,
-        min_value=-180,
-        max_value=180,
         help_text=_("Decimal degrees, e.g. -6.8416 (Rabat). Between -17 and -1 in Morocco."),
-        widget=forms.NumberInput(attrs={"step": "any"}),
     )
     commune_code = forms.CharField(
         label=_("Commune code"),

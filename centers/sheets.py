@@ -36,6 +36,8 @@ from django.utils.translation import gettext_lazy
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils.cell import range_boundaries
 
+from geo_directory import parameters
+
 from . import hours
 from .models import AccessibilityFeature, Category, Center, Service
 from .phones import parse_phones
@@ -134,19 +136,26 @@ def _integer(value: str) -> int | None:
     return number
 
 
-def _decimal_degrees(value: str) -> float | None:
-    value = value.strip().replace(",", ".")
-    if not value:
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        raise ValidationError(
-            _("%(value)s is not a number of decimal degrees.") % {"value": value}
-        ) from None
-    if not -180 <= number <= 180:
-        raise ValidationError(_("%(value)s is not a valid coordinate.") % {"value": value})
-    return number
+def _degrees(read):
+    """A latitude or longitude cell, read by the parameter layer; a decimal comma is
+    what French spreadsheets write."""
+
+    def cell(value: str) -> float | None:
+        value = value.strip().replace(",", ".")
+        if not value:
+            return None
+        try:
+            return read(value)
+        except parameters.ParameterError as error:
+            raise ValidationError(
+                _("%(value)s: %(why)s") % {"value": value, "why": error.message}
+            ) from None
+
+    return cell
+
+
+_latitude = _degrees(parameters.latitude)
+_longitude = _degrees(parameters.longitude)
 
 
 # Day first, as French and Arabic spreadsheets write dates: 31/01/2026.
@@ -448,14 +457,14 @@ COLUMNS = [
         "Latitude",
         "خط العرض",
         gettext_lazy("Latitude in decimal degrees (WGS84), e.g. 34.0209."),
-        _decimal_degrees,
+        _latitude,
     ),
     Column(
         "longitude",
         "Longitude",
         "خط الطول",
         gettext_lazy("Longitude in decimal degrees (WGS84), e.g. -6.8416."),
-        _decimal_degrees,
+        _longitude,
     ),
     Column(
         "commune_code",

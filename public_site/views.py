@@ -21,6 +21,7 @@ from centers.helplines import helplines_for
 from centers.models import Category, Center
 from centers.public_shape import feature_from_item
 from centers.templatetags.directory import localized
+from geo_directory import parameters
 from planning.indicators import region_summary
 from regions.models import Place, Region, language_order
 
@@ -187,12 +188,12 @@ def _origin(request) -> tuple[Origin | None, str]:
     lat, lon = request.GET.get("lat"), request.GET.get("lon")
     if lat or lon:
         try:
-            latitude, longitude = float(lat), float(lon)
-        except (TypeError, ValueError):
-            return None, _("The position in the address is not valid.")
-        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-            return None, _("The position in the address is not valid.")
-        return Origin(Point(longitude, latitude, srid=4326), _("your position")), ""
+            point = Point(parameters.longitude(lon), parameters.latitude(lat), srid=4326)
+        except parameters.ParameterError as error:
+            return None, _("The position in the address is not valid: %(why)s") % {
+                "why": error.message
+            }
+        return Origin(point, _("your position")), ""
     place = request.GET.get("place", "").strip()
     if not place:
         return None, ""

@@ -2,6 +2,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from geo_directory.parameters import LatitudeField, LongitudeField
+
 from .models import Commune, Place, Province, Region
 
 # 6 decimals of a degree: about 10 cm.
@@ -121,14 +123,8 @@ class PlaceSearchParameters(serializers.Serializer):
 
 
 class CoordinatesParameters(serializers.Serializer):
-    lat = serializers.FloatField(
-        min_value=-90, max_value=90, help_text="Latitude in decimal degrees (WGS84), e.g. 34.024."
-    )
-    lon = serializers.FloatField(
-        min_value=-180,
-        max_value=180,
-        help_text="Longitude in decimal degrees (WGS84), e.g. -6.8225.",
-    )
+    lat = LatitudeField(help_text="Latitude in decimal degrees (WGS84), e.g. 34.024.")
+    lon = LongitudeField(help_text="Longitude in decimal degrees (WGS84), e.g. -6.8225.")
 
 
 class AreaReferenceSerializer(serializers.Serializer):

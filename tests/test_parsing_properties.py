@@ -29,8 +29,9 @@ from centers.models import Center
 from centers.phones import parse_phones
 from centers.sheets import (
     _date,
-    _decimal_degrees,
     _integer,
+    _latitude,
+    _longitude,
     _opening_hours,
     _text,
     _urls,
@@ -335,7 +336,7 @@ def test_text_without_digits_is_no_date_time(text):
 CAPACITY = Center._meta.get_field("capacity")
 CAPACITY_MAX = connection.ops.integer_field_range(CAPACITY.get_internal_type())[1]
 # The parsers of the columns that need no database.
-PURE_CELL_PARSERS = [_text, _integer, _decimal_degrees, _date, parse_phones, _urls, _yes_no]
+PURE_CELL_PARSERS = [_text, _integer, _latitude, _longitude, _date, parse_phones, _urls, _yes_no]
 PURE_CELL_PARSERS += [_opening_hours]
 
 
@@ -349,10 +350,16 @@ def read_or_refuse(parse, text):
 
 @bounded
 @given(longitudes, st.sampled_from([".", ","]), st.sampled_from(["", " ", "\t"]))
-def test_decimal_degrees_are_read_with_a_point_or_a_comma(value, mark, space):
+def test_longitudes_are_read_with_a_point_or_a_comma(value, mark, space):
     text = space + repr(value).replace(".", mark) + space
 
-    assert _decimal_degrees(text) == value
+    assert _longitude(text) == value
+
+
+@bounded
+@given(latitudes, st.sampled_from([".", ","]))
+def test_latitudes_are_read_with_a_point_or_a_comma(value, mark):
+    assert _latitude(repr(value).replace(".", mark)) == value
 
 
 @bounded
@@ -361,19 +368,31 @@ def test_decimal_degrees_are_read_with_a_point_or_a_comma(value, mark, space):
     | st.floats(min_value=180, exclude_min=True).map(repr)
     | st.floats(max_value=-180, exclude_max=True).map(repr)
 )
-def test_decimal_degrees_that_are_not_finite_or_beyond_180_are_refused(text):
-    value, messages = read_or_refuse(_decimal_degrees, text)
+def test_longitudes_that_are_not_finite_or_beyond_180_are_refused(text):
+    value, messages = read_or_refuse(_longitude, text)
+
+    assert value is None and messages
+
+
+@bounded
+@given(
+    non_finite
+    | st.floats(min_value=90, exclude_min=True).map(repr)
+    | st.floats(max_value=-90, exclude_max=True).map(repr)
+)
+def test_latitudes_that_are_not_finite_or_beyond_the_poles_are_refused(text):
+    value, messages = read_or_refuse(_latitude, text)
 
     assert value is None and messages
 
 
 @bounded
 @given(st.text())
-def test_any_text_as_decimal_degrees_is_a_finite_coordinate_blank_or_refused(text):
-    value, messages = read_or_refuse(_decimal_degrees, text)
+def test_any_text_as_a_latitude_is_a_finite_latitude_blank_or_refused(text):
+    value, messages = read_or_refuse(_latitude, text)
 
     if messages is None and value is not None:
-        assert math.isfinite(value) and -180 <= value <= 180
+        assert math.isfinite(value) and -90 <= value <= 90
     elif messages is None:
         assert not text.strip()
 

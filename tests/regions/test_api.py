@@ -165,7 +165,7 @@ def test_api_errors_follow_accept_language(api_client):
         "/api/v1/places/locate/", {"lat": "91", "lon": "0"}, HTTP_ACCEPT_LANGUAGE="fr"
     )
 
-    assert "inférieure" in response.json()["detail"]
+    assert "comprise entre -90 et 90" in response.json()["detail"]
 
 
 def test_unknown_api_address_is_a_json_404(api_client):
