@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from planning.services import coverage_refresh
 from regions.models import Commune, Region
 
 from .models import AccessibilityFeature, Category, Center, Service, center_history
 from .privacy import PUBLIC_FIELDS, STAFF_ONLY_FIELDS, apply_privacy_rule
 from .sheets import SheetError, SheetRow
+from .signals import centers_changed_on_commit
 
 # The fields staff write as they are (the others give the position, the services and the
 # accessibility, or are derived). The staff form edits them; a sheet may also archive.
@@ -351,7 +351,7 @@ def category_update(*, user, category: Category, fields: dict, reason: str = "")
     )
     for center in centers:
         _record_history(center, "~", user, reason)
-    _refresh_coverage_after_commit(category)
+    centers_changed_on_commit([category.pk])
     return len(centers)
 
 
@@ -411,32 +411,6 @@ def _place(center: Center, position: Position) -> None:
     apply_privacy_rule(center)
 
 
-def _refresh_coverage_after_commit(category: Category) -> None:
-    """The planners' distances follow the directory: once the write is committed, the
-    categories it touched are recomputed, once per transaction however many centers it
-    wrote."""
-    connection = transaction.get_connection()
-    pending = getattr(connection, "coverage_categories_pending", None)
-    refresh_scheduled = any(
-        callback is getattr(connection, "coverage_refresh", None)
-        for _savepoints, callback, _robust in connection.run_on_commit
-    )
-    # A rolled-back transaction drops its callbacks: the next write schedules afresh.
-    if pending is None or not refresh_scheduled:
-        pending = connection.coverage_categories_pending = set()
-
-        def refresh():
-            ids = set(connection.coverage_categories_pending)
-            connection.coverage_categories_pending = None
-            coverage_refresh(categories=Category.objects.filter(id__in=ids))
-
-        connection.coverage_refresh = refresh
-        pending.add(category.pk)
-        transaction.on_commit(refresh)
-        return
-    pending.add(category.pk)
-
-
 def _save_with_history(
     center: Center,
     history_type: str,
@@ -462,7 +436,7 @@ def _save_with_history(
     finally:
         del center.skip_history_when_saving
     _record_history(center, history_type, user, reason)
-    _refresh_coverage_after_commit(center.category)
+    centers_changed_on_commit([center.category_id])
 
 
 def _record_history(center: Center, history_type: str, user, reason: str) -> None:
@@ -875,8 +849,7 @@ def _import_write(user, planned: list[_PlannedRow], reason: str) -> None:
             default_date=now,
         )
         _record_relations_history(records, through_rows)
-    for category in {row.center.category_id: row.center.category for row in written}.values():
-        _refresh_coverage_after_commit(category)
+    centers_changed_on_commit({row.center.category_id for row in written})
     if len(written) >= _ANALYZE_AFTER:
         _analyze_centers()
 
