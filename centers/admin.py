@@ -22,7 +22,9 @@ from sheet_jobs.admin import job_url
 # staff_accounts registers the admin of staff accounts.
 from . import hours, services, sheets, staff_accounts  # noqa: F401
 from .forms import CategoryAdminForm, CenterAdminForm, ImportForm, ReasonForm
+from .imports import ImportReport
 from .models import AccessibilityFeature, Category, Center, Helpline, Service
+from .roles import staff_regions
 
 # Records not checked for this long are listed as needing verification.
 VERIFICATION_MAX_AGE = datetime.timedelta(days=365)
@@ -54,7 +56,7 @@ class StaffRegionFilter(admin.SimpleListFilter):
     parameter_name = "region"
 
     def lookups(self, request, model_admin):
-        regions = services.staff_regions(request.user)
+        regions = staff_regions(request.user)
         regions = Region.objects.without_boundaries() if regions is None else regions
         return [(region.code, f"{region.code} {region}") for region in regions]
 
@@ -161,7 +163,7 @@ class CenterAdmin(HistoryInWordsAdmin):
             return True
         if not writing and request.user.has_perm("centers.view_all_regions"):
             return True
-        regions = services.staff_regions(request.user)
+        regions = staff_regions(request.user)
         return regions is None or obj.region_id in {region.id for region in regions}
 
     def has_view_permission(self, request, obj=None):
@@ -400,9 +402,7 @@ class CenterAdmin(HistoryInWordsAdmin):
                     reason=form.cleaned_data["reason"],
                 )
                 return redirect(job_url(job))
-            context.update(
-                report=services.ImportReport([], refusals, applied=False), shown_errors=refusals
-            )
+            context.update(report=ImportReport([], refusals, applied=False), shown_errors=refusals)
         context.update(form=form, title=_("Import centers"))
         return TemplateResponse(request, "admin/centers/center/import.html", context)
 

@@ -5,13 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from centers.models import Center
-from centers.services import (
-    category_update,
-    center_archive,
-    center_restore,
-    center_update,
-    position_resolve,
-)
+from centers.positions import position_resolve
+from centers.services import category_update, center_archive, center_restore, center_update
 from regions.models import Commune
 
 from .factories import (

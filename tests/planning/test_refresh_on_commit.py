@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 
 from centers import sheets
-from centers.services import centers_import
+from centers.imports import centers_import
 from centers.signals import centers_changed
 from planning.models import CommuneAccess
 from tests.centers.factories import (
