@@ -80,6 +80,8 @@ class _PlannedRow:
     accessibility: list[AccessibilityFeature]
     public_change: bool
     duplicates: list[str] = field(default_factory=list)
+    # The category an updated center leaves, when the row changes it.
+    former_category_id: int | None = None
 
 
 def centers_import(
@@ -307,6 +309,7 @@ def _planned_row(row: SheetRow, center: Center | None, position: Position, *, on
         services,
         accessibility,
         public_change=bool(changed) and public_snapshot(center, after) != public_before,
+        former_category_id=before["category"] if "category" in changed else None,
     )
 
 
@@ -414,7 +417,11 @@ def _import_write(user, planned: list[_PlannedRow], reason: str) -> None:
             default_date=now,
         )
         _record_relations_history(records, through_rows)
-    centers_changed_on_commit({row.center.category_id for row in written})
+    # A center that changes category changes its former category's centers too.
+    centers_changed_on_commit(
+        {row.center.category_id for row in written}
+        | {row.former_category_id for row in updated if row.former_category_id is not None}
+    )
     if len(written) >= _ANALYZE_AFTER:
         _analyze_centers()
 

@@ -161,6 +161,9 @@ def center_update(
             accessibility,
             public_change=public_snapshot(center, after) != public_before,
         )
+    if "category" in changed:
+        # The center left its former category, whose centers changed too.
+        centers_changed_on_commit([before["category"]])
     return changed
 
 

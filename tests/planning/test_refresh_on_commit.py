@@ -8,6 +8,8 @@ from django.db import transaction
 
 from centers import sheets
 from centers.imports import centers_import
+from centers.positions import position_resolve
+from centers.services import center_update
 from centers.signals import centers_changed
 from planning.models import CommuneAccess
 from tests.centers.factories import (
@@ -110,3 +112,37 @@ def test_an_import_refreshes_each_category_it_wrote_once_and_a_repeat_nothing(co
 
     assert announced == [["disability", "women"]]
     assert refreshed() == {"disability": COMMUNES, "women": COMMUNES}
+
+
+def open_centers(category) -> int:
+    return sum(
+        CommuneAccess.objects.filter(category=category).values_list("centers_count", flat=True)
+    )
+
+
+def test_a_center_moved_to_another_category_refreshes_the_one_it_left(committed, announced):
+    disability = CategoryFactory(code="disability")
+    parenting = CategoryFactory(code="parenting")
+    latitude, longitude = RABAT_HASSAN_TOWER
+    center = make_center(at=RABAT_HASSAN_TOWER, category=disability)
+
+    center_update(
+        user=None,
+        center=center,
+        fields={"category": parenting},
+        position=position_resolve(latitude=latitude, longitude=longitude),
+    )
+
+    assert announced == [["disability"], ["disability", "parenting"]]
+    assert (open_centers(disability), open_centers(parenting)) == (0, 1)
+
+    sheet = (
+        "external_ref,name_fr,category,latitude,longitude\n"
+        f"{center.external_ref},{center.name_fr},disability,{latitude},{longitude}\n"
+    ).encode()
+    rows, errors = sheets.read_sheet(sheet, "centers.csv")
+    report = centers_import(user=None, rows=rows, errors=errors, dry_run=False, reason="x")
+
+    assert report.applied, report.errors
+    assert announced[2:] == [["disability", "parenting"]]
+    assert (open_centers(disability), open_centers(parenting)) == (1, 0)
