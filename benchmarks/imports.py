@@ -50,9 +50,9 @@ from django.test import Client
 from django.test.utils import setup_test_environment
 
 from centers import sheets
+from centers.imports import centers_import
 from centers.management.commands.import_centers import COMMAND_MAX_BYTES, COMMAND_MAX_ROWS
 from centers.models import Center
-from centers.services import centers_import
 from sheet_jobs.models import SheetJob
 from sheet_jobs.services import run_queued_jobs
 

@@ -1,14 +1,12 @@
-"""The staff tools: edit centers on a map, each regional team limited to its regions."""
+"""The staff tools: edit centers on a map, each regional team limited to its regions; the
+taxonomies and helplines. The centers' sheets are in centers/admin_sheets.py, the staff
+accounts in centers/staff_accounts.py."""
 
 import datetime
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, models
-from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -16,13 +14,13 @@ from psycopg.errors import LockNotAvailable
 
 from geo_directory.admin import HistoryInWordsAdmin
 from regions.models import Region
-from sheet_jobs import services as sheet_jobs
-from sheet_jobs.admin import job_url
 
 # staff_accounts registers the admin of staff accounts.
-from . import hours, services, sheets, staff_accounts  # noqa: F401
-from .forms import CategoryAdminForm, CenterAdminForm, ImportForm, ReasonForm
+from . import hours, services, staff_accounts  # noqa: F401
+from .admin_sheets import CenterSheetsAdmin
+from .forms import CategoryAdminForm, CenterAdminForm, ReasonForm
 from .models import AccessibilityFeature, Category, Center, Helpline, Service
+from .roles import staff_regions
 
 # Records not checked for this long are listed as needing verification.
 VERIFICATION_MAX_AGE = datetime.timedelta(days=365)
@@ -54,7 +52,7 @@ class StaffRegionFilter(admin.SimpleListFilter):
     parameter_name = "region"
 
     def lookups(self, request, model_admin):
-        regions = services.staff_regions(request.user)
+        regions = staff_regions(request.user)
         regions = Region.objects.without_boundaries() if regions is None else regions
         return [(region.code, f"{region.code} {region}") for region in regions]
 
@@ -65,7 +63,7 @@ class StaffRegionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Center)
-class CenterAdmin(HistoryInWordsAdmin):
+class CenterAdmin(CenterSheetsAdmin, HistoryInWordsAdmin):
     form = CenterAdminForm
     # Web addresses typed without a scheme are taken as https.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -161,7 +159,7 @@ class CenterAdmin(HistoryInWordsAdmin):
             return True
         if not writing and request.user.has_perm("centers.view_all_regions"):
             return True
-        regions = services.staff_regions(request.user)
+        regions = staff_regions(request.user)
         return regions is None or obj.region_id in {region.id for region in regions}
 
     def has_view_permission(self, request, obj=None):
@@ -331,100 +329,6 @@ class CenterAdmin(HistoryInWordsAdmin):
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/centers/center/reason.html", context)
-
-    @admin.action(description=_("Export the selected centers (CSV)"), permissions=["view"])
-    def export_csv(self, request, queryset):
-        ids = list(queryset.values_list("pk", flat=True))
-        if len(ids) > EXPORT_IN_REQUEST_MAX:
-            return self._export_job(request, ids, "csv")
-        # Streamed: the first rows leave while the others are read.
-        response = StreamingHttpResponse(
-            sheets.csv_lines(sheet_jobs.center_rows(ids)), content_type="text/csv"
-        )
-        response["Content-Disposition"] = 'attachment; filename="centers.csv"'
-        return response
-
-    @admin.action(description=_("Export the selected centers (XLSX)"), permissions=["view"])
-    def export_xlsx(self, request, queryset):
-        ids = list(queryset.values_list("pk", flat=True))
-        if len(ids) > EXPORT_IN_REQUEST_MAX:
-            return self._export_job(request, ids, "xlsx")
-        content = sheets.write_xlsx(sheet_jobs.center_rows(ids))
-        return _download(content, "centers.xlsx", XLSX_TYPE)
-
-    def _export_job(self, request, ids: list[int], export_format: str):
-        """A large export is written by the job worker; its page offers the download."""
-        job = sheet_jobs.export_start(
-            user=request.user, center_ids=ids, export_format=export_format
-        )
-        self.message_user(
-            request,
-            _("%(count)s centers are being exported; the sheet will be ready on this page.")
-            % {"count": len(ids)},
-        )
-        return redirect(job_url(job))
-
-    # Import: upload, dry run with a per-row report, then confirm.
-
-    def get_urls(self):
-        return [
-            path(
-                "import/",
-                self.admin_site.admin_view(self.import_view),
-                name="centers_center_import",
-            ),
-            path(
-                "import/template.<str:extension>",
-                self.admin_site.admin_view(self.template_view),
-                name="centers_center_import_template",
-            ),
-            *super().get_urls(),
-        ]
-
-    def import_view(self, request):
-        """The upload: a sheet within the limits is kept and checked by the job worker,
-        whose page shows the progress, then the report and the button to import."""
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta}
-        form = ImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["sheet"]
-            data = upload.read()
-            refusals = sheets.inspect_sheet(data, upload.name)
-            if not refusals:
-                job = sheet_jobs.check_start(
-                    user=request.user,
-                    data=data,
-                    file_name=upload.name,
-                    reason=form.cleaned_data["reason"],
-                )
-                return redirect(job_url(job))
-            context.update(
-                report=services.ImportReport([], refusals, applied=False), shown_errors=refusals
-            )
-        context.update(form=form, title=_("Import centers"))
-        return TemplateResponse(request, "admin/centers/center/import.html", context)
-
-    def template_view(self, request, extension):
-        example = [sheets.example_row()]
-        if extension == "csv":
-            return _download(sheets.write_csv(example), "centers-template.csv", "text/csv")
-        if extension == "xlsx":
-            content = sheets.write_xlsx(example, with_column_help=True)
-            return _download(content, "centers-template.xlsx", XLSX_TYPE)
-        raise Http404
-
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Larger exports are written by the job worker rather than in the request.
-EXPORT_IN_REQUEST_MAX = 5000
-
-
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @admin.register(Category)

@@ -12,7 +12,9 @@ from geo_directory.parameters import DegreesFormField
 
 from . import hours, phones
 from .models import Category, Center
-from .services import CENTER_FIELDS, CenterChanged, ensure_region_allowed, position_resolve
+from .positions import position_resolve
+from .roles import ensure_region_allowed
+from .services import CENTER_FIELDS, CenterChanged
 from .sheets import MAX_FILE_BYTES
 
 RANGES_PER_DAY = hours.MAX_RANGES_PER_DAY

@@ -101,17 +101,8 @@ class CenterQuerySet(models.QuerySet):
         the LISTED_STATUSES."""
         return self.published().filter(status__in=LISTED_STATUSES)
 
-    def of_category(self, *categories) -> Self:
-        return self.filter(category__in=categories)
-
     def in_region(self, region: Region) -> Self:
         return self.filter(region=region)
-
-    def in_province(self, province: Province) -> Self:
-        return self.filter(province=province)
-
-    def in_commune(self, commune: Commune) -> Self:
-        return self.filter(commune=commune)
 
     def in_regions_of(self, user) -> Self:
         """The centers a staff member may see: all for the national roles, those of
@@ -151,10 +142,6 @@ class CenterQuerySet(models.QuerySet):
             .filter(same_place)
             .select_related("commune")
         )
-
-    def within(self, point: Point, km: float) -> Self:
-        """Centers whose public position is at most `km` kilometres from the point."""
-        return self.filter(public_location__dwithin=(point, D(km=km)))
 
 
 # Records who changed what and when; services write one record per change through it.

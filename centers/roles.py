@@ -3,14 +3,19 @@
 The roles are groups in the database, made to match this module after every `migrate`
 (so `make run` and every deploy apply a change made here, and a permission added by hand
 to a role's group is taken away again). A regional role works on the regions assigned to
-each of its members; a national one on every region.
+each of its members; a national one on every region (`staff_regions`), and every write is
+checked against them (`ensure_region_allowed`).
 """
 
 from dataclasses import dataclass
 
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from regions.models import Region
 
 NATIONAL_ADMINISTRATORS = "National administrators"
 REGIONAL_EDITORS = "Regional editors"
@@ -104,3 +109,28 @@ def roles_apply(*, apps=global_apps, verbosity: int = 0) -> None:
 
 def apply_roles_after_migrate(sender, apps=global_apps, verbosity=0, **kwargs) -> None:
     roles_apply(apps=apps, verbosity=verbosity)
+
+
+def staff_regions(user) -> list[Region] | None:
+    """The regions a staff member may work on; None means every region. Without a user
+    (a management command run by an operator) every region is allowed."""
+    if user is None or user.has_perm("centers.manage_all_regions"):
+        return None
+    return list(Region.objects.filter(staff_assignments__user=user))
+
+
+def ensure_region_allowed(user, region: Region, *, regions: list[Region] | None = ...) -> None:
+    """Refuses a write outside the staff member's regions (`regions`: their
+    `staff_regions`, when the caller has read them once already)."""
+    if regions is ...:
+        regions = staff_regions(user)
+    if regions is not None and region not in regions:
+        raise PermissionDenied(
+            gettext(
+                "You may only work on centers of your regions (%(regions)s), not of %(region)s."
+            )
+            % {
+                "regions": ", ".join(str(r) for r in regions) or gettext("none"),
+                "region": region,
+            }
+        )

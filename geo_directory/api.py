@@ -3,8 +3,8 @@
 from rest_framework.routers import DefaultRouter
 
 from centers.api import CenterViewSet
-from planning.views import CoverageViewSet
-from regions.views import CommuneViewSet, PlaceViewSet, ProvinceViewSet, RegionViewSet
+from planning.api import CoverageViewSet
+from regions.api import CommuneViewSet, PlaceViewSet, ProvinceViewSet, RegionViewSet
 
 router = DefaultRouter()
 router.register("centers", CenterViewSet, basename="center")

@@ -6,18 +6,11 @@ the nearest center's public position (centers/privacy.py), so that no figure der
 from them can reveal where a sensitive center really is.
 """
 
-from typing import Self
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from centers.models import Category, Center
 from regions.models import Commune
-
-
-class CommuneAccessQuerySet(models.QuerySet):
-    def of_category(self, category: Category) -> Self:
-        return self.filter(category=category)
 
 
 class CommuneAccess(models.Model):
@@ -43,8 +36,6 @@ class CommuneAccess(models.Model):
     distance_m = models.FloatField(_("distance to the nearest open center (m)"), null=True)
     centers_count = models.PositiveIntegerField(_("open centers in the commune"))
     refreshed_at = models.DateTimeField(_("refreshed at"))
-
-    objects = CommuneAccessQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("commune's access to a category")

@@ -1,8 +1,10 @@
 """Writes of the coverage tables: the distance from every commune to the nearest open
 center of each category, computed by the database.
 
-Call `coverage_refresh()` after anything that changes where open centers are (an
-import, `make run`); it takes seconds for the whole country.
+Every write through centers' services refreshes the categories it touched once it is
+committed (centers announce them with `centers_changed`, received here). Call
+`coverage_refresh()` after anything else that changes where open centers are, or to
+compute every category afresh (`make run` does); it takes seconds for the whole country.
 """
 
 import datetime
@@ -93,6 +95,12 @@ def coverage_refresh(*, categories: Iterable[Category] | None = None) -> Refresh
     return RefreshReport(
         categories=results, refreshed_at=refreshed_at, seconds=time.perf_counter() - started
     )
+
+
+def coverage_follow_centers(sender, *, categories, **kwargs) -> None:
+    """Receiver of `centers.signals.centers_changed`: the planners' distances follow the
+    directory, category by category."""
+    coverage_refresh(categories=categories)
 
 
 def _category_refresh(category: Category, refreshed_at: datetime.datetime) -> CategoryRefresh:

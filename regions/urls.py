@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import ProvinceBoundariesView, RegionBoundariesView
+from .api import ProvinceBoundariesView, RegionBoundariesView
 
 # Registered on the API router in geo_directory/api.py: regions, provinces, communes, places.
 urlpatterns = [

@@ -4,7 +4,7 @@ stores the sheet and answers at once, whatever its size.
 
 A job is written with its queue entry in one transaction: there is never a job without
 its entry, or an entry without its job. An import writes all its rows in one transaction
-(centers/services.py), so a worker killed in the middle leaves nothing half-written; the
+(centers/imports.py), so a worker killed in the middle leaves nothing half-written; the
 entry of a job whose worker stopped answering is put back in the queue (`stalled_retry`)
 and the job runs again from the start.
 """
@@ -19,8 +19,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from centers import sheets
+from centers.imports import ImportReport, RowOutcome, centers_import
 from centers.models import Center
-from centers.services import ImportReport, RowOutcome, centers_import
 
 from . import files
 from .models import SheetJob

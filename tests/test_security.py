@@ -10,7 +10,7 @@ from django.db import OperationalError
 from django.urls import reverse
 from django.utils import translation
 
-from centers import services, sheets
+from centers import imports, sheets
 from centers.models import Center
 from partners.models import ApiKey
 from partners.throttling import AnonymousRateThrottle
@@ -134,7 +134,7 @@ def test_an_import_interrupted_midway_leaves_nothing_behind(monkeypatch):
         b"i-2,Deux,disability,34.00,-6.83\n"
         b"i-3,Trois,disability,33.99,-6.85\n"
     )
-    replace = services._replace_relations
+    replace = imports._replace_relations
     calls = []
 
     # The centers and their services are written; the connection drops before the rest.
@@ -144,11 +144,11 @@ def test_an_import_interrupted_midway_leaves_nothing_behind(monkeypatch):
             raise OperationalError("server closed the connection unexpectedly")
         return replace(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_replace_relations", failing_on_the_second_relation)
+    monkeypatch.setattr(imports, "_replace_relations", failing_on_the_second_relation)
     rows, errors = sheets.read_sheet(sheet, "centers.csv")
 
     with pytest.raises(OperationalError):
-        services.centers_import(user=None, rows=rows, errors=errors, dry_run=False, reason="x")
+        imports.centers_import(user=None, rows=rows, errors=errors, dry_run=False, reason="x")
 
     assert not Center.objects.filter(external_ref__startswith="i-").exists()
     assert not Center.history.filter(external_ref__startswith="i-").exists()
@@ -197,7 +197,7 @@ def test_import_refuses_coordinates_that_are_not_finite_and_writes_nothing(cell)
     sheet = f"external_ref,name_fr,category,latitude,longitude\nn-1,Un,disability,{cell},-6.84\n"
     rows, errors = sheets.read_sheet(sheet.encode(), "centers.csv")
 
-    report = services.centers_import(user=None, rows=rows, errors=errors, dry_run=False, reason="x")
+    report = imports.centers_import(user=None, rows=rows, errors=errors, dry_run=False, reason="x")
 
     assert not report.applied
     assert (report.errors[0].line, report.errors[0].column) == (2, "latitude")

@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from centers.models import AccessibilityFeature, Category, Service, StaffAssignment
-from centers.services import center_create, position_resolve
+from centers.positions import position_resolve
+from centers.services import center_create
 from regions.models import Region
 
 # (latitude, longitude)

@@ -33,7 +33,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from centers import services, sheets
 from centers.models import Category, Center, Helpline, Service
-from centers.services import position_resolve
+from centers.positions import position_resolve
 from geo_directory.errors import server_error
 from partners.models import ApiKey
 from planning import urls as planning_urls

@@ -8,9 +8,11 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from centers import services, sheets
+from centers import imports, sheets
+from centers.imports import centers_import
 from centers.models import Center
-from centers.services import CenterChanged, center_update, centers_import, position_resolve
+from centers.positions import position_resolve
+from centers.services import CenterChanged, center_update
 
 from .factories import RABAT_HASSAN_TOWER, CategoryFactory, make_center, make_staff
 from .test_admin import change_url, form_data
@@ -169,14 +171,14 @@ def test_an_import_confirmed_unchanged_applies_exactly_the_preview(center):
 def test_an_import_refuses_a_center_changed_while_it_ran(center, monkeypatch):
     rows, errors = sheets.read_sheet(SHEET.encode(), "centers.csv")
     # Another write lands between the import's comparison and its write.
-    compare = services._import_plan
+    compare = imports._import_plan
 
     def plan_then_someone_writes(*args, **kwargs):
         planned = compare(*args, **kwargs)
         Center.objects.filter(pk=center.pk).update(version=5, email="b@example.org")
         return planned
 
-    monkeypatch.setattr(services, "_import_plan", plan_then_someone_writes)
+    monkeypatch.setattr(imports, "_import_plan", plan_then_someone_writes)
     report = centers_import(user=None, rows=rows, errors=errors, dry_run=False, reason="x")
 
     assert not report.applied
@@ -195,7 +197,7 @@ def test_a_category_made_sensitive_during_an_import_hides_its_new_centers(center
         f"r-2,Centre exact,disability,{RABAT_HASSAN_TOWER[0] + 0.002},{RABAT_HASSAN_TOWER[1]}\n"
     )
     rows, errors = sheets.read_sheet(sheet.encode(), "centers.csv")
-    plan = services._import_plan
+    plan = imports._import_plan
 
     def plan_then_the_category_becomes_sensitive(*args, **kwargs):
         planned = plan(*args, **kwargs)
@@ -204,7 +206,7 @@ def test_a_category_made_sensitive_during_an_import_hides_its_new_centers(center
         )
         return planned
 
-    monkeypatch.setattr(services, "_import_plan", plan_then_the_category_becomes_sensitive)
+    monkeypatch.setattr(imports, "_import_plan", plan_then_the_category_becomes_sensitive)
     report = centers_import(
         user=None, rows=rows, errors=errors, dry_run=False, reason="x", create_duplicates=[2]
     )

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from centers import sheets
+from centers.imports import centers_import
 from centers.models import Center
-from centers.services import centers_import
 
 from .factories import (
     CASABLANCA,

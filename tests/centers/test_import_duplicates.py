@@ -4,8 +4,8 @@ for centers that staff created through the form without a reference."""
 import pytest
 
 from centers import sheets
+from centers.imports import centers_import
 from centers.models import Center
-from centers.services import centers_import
 
 from .factories import RABAT_HASSAN_TOWER, SALE, CategoryFactory, make_center
 

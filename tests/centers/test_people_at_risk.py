@@ -14,7 +14,8 @@ from django.utils import translation
 
 from centers.helplines import OFFLINE_COPY_KEY, helplines_when_offline
 from centers.models import Center, Helpline
-from centers.services import center_update, position_resolve
+from centers.positions import position_resolve
+from centers.services import center_update
 
 from .factories import RABAT_AGDAL, RABAT_HASSAN_TOWER, CategoryFactory, make_center, make_staff
 

@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from centers import sheets
+from centers.imports import centers_import
 from centers.models import Center
 from centers.phones import parse_phones
-from centers.services import centers_import
 
 from .factories import RABAT_HASSAN_TOWER, CategoryFactory, make_center, make_staff
 from .test_admin import change_url, form_data

@@ -5,13 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from centers.models import Center
-from centers.services import (
-    category_update,
-    center_archive,
-    center_restore,
-    center_update,
-    position_resolve,
-)
+from centers.positions import position_resolve
+from centers.services import category_update, center_archive, center_restore, center_update
 from regions.models import Commune
 
 from .factories import (
@@ -195,17 +190,6 @@ def test_nearest_returns_closest_first_with_geodesic_distance_in_metres():
         )
         (expected,) = cursor.fetchone()
     assert nearest[0].distance_m.m == pytest.approx(expected, abs=1)
-
-
-def test_within_keeps_the_centers_inside_the_radius():
-    make_center(at=RABAT_HASSAN_TOWER, name_fr="Rabat")
-    make_center(at=MARRAKECH_JEMAA_EL_FNA, name_fr="Marrakech")
-    from django.contrib.gis.geos import Point
-
-    here = Point(-6.8416, 34.0209, srid=4326)
-
-    assert [c.name_fr for c in Center.objects.within(here, km=25)] == ["Rabat"]
-    assert Center.objects.within(here, km=300).count() == 2
 
 
 def test_sensitive_center_address_is_not_public_nor_searchable():

@@ -13,8 +13,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from centers import sheets
+from centers.imports import centers_import
 from centers.models import Center
-from centers.services import centers_import
 
 from .factories import RABAT_HASSAN_TOWER, CategoryFactory, make_center
 

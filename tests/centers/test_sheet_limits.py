@@ -24,9 +24,9 @@ from django.utils import translation
 from openpyxl.utils import get_column_letter
 
 from centers import sheets
+from centers.imports import centers_import
 from centers.management.commands.import_centers import COMMAND_MAX_BYTES, COMMAND_MAX_ROWS
 from centers.models import Center
-from centers.services import centers_import
 
 from .factories import (
     CASABLANCA,

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from centers import sheets
+from centers.imports import centers_import
 from centers.models import Center
-from centers.services import centers_import
 
 from .factories import (
     RABAT_HASSAN_TOWER,

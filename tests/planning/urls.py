@@ -7,7 +7,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from geo_directory.urls import urlpatterns as project_urlpatterns
-from planning.views import CoverageViewSet
+from planning.api import CoverageViewSet
 
 router = SimpleRouter()
 router.register("coverage", CoverageViewSet, basename="coverage")

@@ -62,9 +62,9 @@ def test_a_recent_sheet_is_kept(client, national, sheet_job_dir):
 def test_a_large_export_is_a_job_downloaded_by_its_owner_only(
     client, national, run_worker, monkeypatch, export_format
 ):
-    from centers import admin as centers_admin
+    from centers import admin_sheets
 
-    monkeypatch.setattr(centers_admin, "EXPORT_IN_REQUEST_MAX", 1)
+    monkeypatch.setattr(admin_sheets, "EXPORT_IN_REQUEST_MAX", 1)
     category = CategoryFactory(code="disability")
     for n in range(3):
         make_center(

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from centers.models import Center
-from centers.services import center_update, position_resolve
+from centers.positions import position_resolve
+from centers.services import center_update
 from sheet_jobs.models import SheetJob
 from tests.centers.factories import (
     MARRAKECH_JEMAA_EL_FNA,

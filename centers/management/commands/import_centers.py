@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from centers import sheets
-from centers.services import centers_import
+from centers.imports import centers_import
 
 # The command takes larger sheets than the web page (an operator's machine, no request
 # to answer in time).

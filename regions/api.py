@@ -1,3 +1,6 @@
+"""The public API of the administrative areas: regions, provinces and communes, the
+gazetteer, and the simplified boundaries as GeoJSON (regions/urls.py)."""
+
 from django.contrib.gis.geos import Point
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
