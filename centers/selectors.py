@@ -299,6 +299,12 @@ class CenterSearch:
         return f"{_c('region')}, {_c('name_fr')}, {_c('name_ar')}, {_c('id')}"
 
 
+# The centers the planners measure access to: open and published (a temporarily closed
+# center is listed, but serves no one now). As field values, so that the ORM and the
+# planners' SQL read the same rule.
+OPEN_CENTER = {"status": Center.Status.OPEN.value, "archived": False}
+
+
 def published_with_details():
     """Published centers with what a center's public page and the API's detail show."""
     return (

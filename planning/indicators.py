@@ -40,7 +40,8 @@ from django.db.models.functions import Cast, NullIf
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from centers.models import Category, Center
+from centers import selectors
+from centers.models import Category
 from regions.models import Commune, Province, Region
 
 NEAR_M = 20_000
@@ -262,4 +263,4 @@ def _indicators(communes: str) -> dict[str, Any]:
 
 
 def _open_centers() -> Q:
-    return Q(centers__status=Center.Status.OPEN, centers__archived=False)
+    return Q(**{f"centers__{name}": value for name, value in selectors.OPEN_CENTER.items()})

@@ -16,10 +16,13 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from centers import selectors
 from centers.models import Category, Center
+from regions.models import Commune
 
 from .indicators import FAR_M
 from .models import CommuneAccess
+
 
 # For each commune, the nearest open center of one category and its distance, and the
 # open centers of that category inside the commune; one statement for all communes.
@@ -29,31 +32,56 @@ from .models import CommuneAccess
 # (ST_Distance on the WGS84 spheroid, in metres) differs from it by a few tenths of a
 # per cent, depending on direction, which can swap two nearly equidistant centers: the
 # few nearest by `<->` are taken, and the nearest of those by true distance is kept.
-REFRESH_STATEMENT = """
-INSERT INTO planning_communeaccess
-    (commune_id, category_id, nearest_center_id, distance_m, centers_count, refreshed_at)
+def _refresh_statement() -> str:
+    """The statement, with the names of tables and columns read from the models and the
+    rule of which centers count (`centers.selectors.OPEN_CENTER`) as named parameters."""
+    center, commune, access = Center._meta, Commune._meta, CommuneAccess._meta
+
+    def column(meta, name: str) -> str:
+        return meta.get_field(name).column
+
+    position = f"c.{column(center, 'public_location')}"
+    reference = f"m.{column(commune, 'reference_point')}::geography"
+    counted = " AND ".join(
+        [f"c.{column(center, 'category')} = %(category)s"]
+        + [f"c.{column(center, name)} = %(open_{name})s" for name in selectors.OPEN_CENTER]
+    )
+    written = ", ".join(
+        column(access, name)
+        for name in [
+            "commune",
+            "category",
+            "nearest_center",
+            "distance_m",
+            "centers_count",
+            "refreshed_at",
+        ]
+    )
+    return f"""
+INSERT INTO {access.db_table} ({written})
 SELECT m.id, %(category)s, nearest.id, nearest.distance_m,
        coalesce(inside.centers_count, 0), %(now)s
-  FROM regions_commune m
+  FROM {commune.db_table} m
   LEFT JOIN LATERAL (
         SELECT candidate.id, candidate.distance_m
-          FROM (SELECT c.id, ST_Distance(c.public_location, m.reference_point::geography)
-                       AS distance_m
-                  FROM centers_center c
-                 WHERE c.category_id = %(category)s AND c.status = %(open)s
-                   AND NOT c.archived AND m.reference_point IS NOT NULL
-                 ORDER BY c.public_location <-> m.reference_point::geography
+          FROM (SELECT c.id, ST_Distance({position}, {reference}) AS distance_m
+                  FROM {center.db_table} c
+                 WHERE {counted} AND {reference} IS NOT NULL
+                 ORDER BY {position} <-> {reference}
                  LIMIT %(candidates)s) AS candidate
          ORDER BY candidate.distance_m, candidate.id
          LIMIT 1
        ) AS nearest ON TRUE
   LEFT JOIN (
-        SELECT c.commune_id, count(*) AS centers_count
-          FROM centers_center c
-         WHERE c.category_id = %(category)s AND c.status = %(open)s AND NOT c.archived
-         GROUP BY c.commune_id
+        SELECT c.{column(center, "commune")} AS commune_id, count(*) AS centers_count
+          FROM {center.db_table} c
+         WHERE {counted}
+         GROUP BY c.{column(center, "commune")}
        ) AS inside ON inside.commune_id = m.id
 """
+
+
+REFRESH_STATEMENT = _refresh_statement()
 # Candidates compared by true distance: see REFRESH_STATEMENT.
 NEAREST_CANDIDATES = 4
 
@@ -103,18 +131,20 @@ def coverage_follow_centers(sender, *, categories, **kwargs) -> None:
     coverage_refresh(categories=categories)
 
 
+def refresh_parameters(category: Category, refreshed_at) -> dict:
+    """The values REFRESH_STATEMENT binds for one category."""
+    return {
+        "category": category.pk,
+        **{f"open_{name}": value for name, value in selectors.OPEN_CENTER.items()},
+        "now": refreshed_at,
+        "candidates": NEAREST_CANDIDATES,
+    }
+
+
 def _category_refresh(category: Category, refreshed_at: datetime.datetime) -> CategoryRefresh:
     CommuneAccess.objects.filter(category=category).delete()
     with connection.cursor() as cursor:
-        cursor.execute(
-            REFRESH_STATEMENT,
-            {
-                "category": category.pk,
-                "open": Center.Status.OPEN,
-                "now": refreshed_at,
-                "candidates": NEAREST_CANDIDATES,
-            },
-        )
+        cursor.execute(REFRESH_STATEMENT, refresh_parameters(category, refreshed_at))
     written = CommuneAccess.objects.filter(category=category).aggregate(
         open_centers=Sum("centers_count", default=0),
         communes=Count("pk"),

@@ -10,7 +10,7 @@ from django.db import connection, transaction
 
 from centers.models import Category
 from planning.models import CommuneAccess
-from planning.services import REFRESH_STATEMENT, coverage_refresh
+from planning.services import REFRESH_STATEMENT, coverage_refresh, refresh_parameters
 from tests.centers.factories import CategoryFactory
 
 from .conftest import LAAYOUNE_REGION
@@ -44,7 +44,7 @@ def test_nearest_center_is_found_through_the_spatial_index(many_centers):
     with connection.cursor() as cursor:
         cursor.execute(
             "EXPLAIN " + REFRESH_STATEMENT,
-            {"category": category.pk, "open": "open", "now": "2026-01-01", "candidates": 4},
+            refresh_parameters(category, "2026-01-01"),
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
 
