@@ -1,6 +1,7 @@
 # Two commands bring the project up on a fresh Debian machine (see README.md):
 #   make run     set up what is missing, then serve the site on http://127.0.0.1:$(PORT)
 #   make test    the same set-up, then lint, migration check and the whole test suite
+#   make check   while developing: lint, type check and the quick tests (venv and database only)
 
 # Settings may also come from a .env file (see .env.example).
 -include .env
@@ -27,8 +28,8 @@ endif
 # What the system step installs for: `make test` adds the browser tests' needs.
 SYSTEM_PURPOSE := run
 
-.PHONY: run test setup web-port system-packages database migrate data translations static lint \
-	db-start db-stop bench bench-imports bench-places loadtest
+.PHONY: run test check setup web-port system-packages database migrate data translations static \
+	lint typecheck db-start db-stop bench bench-imports bench-places loadtest
 
 run: web-port setup static
 	@echo "Serving on http://127.0.0.1:$(PORT)/ with the job worker (Ctrl-C to stop)"
@@ -38,6 +39,11 @@ test: SYSTEM_PURPOSE := test
 test: setup lint
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/pytest
+
+# Without the system step or npm: the tests that need neither Chromium nor a fault or a
+# long run (markers in pyproject.toml); `make test` still runs them all.
+check: $(VENV)/.installed database translations lint typecheck
+	$(VENV)/bin/pytest -m "not browser and not slow"
 
 setup: system-packages $(VENV)/.installed node_modules/.installed database migrate data translations
 
@@ -86,6 +92,12 @@ static: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The services and selectors, found anew each run (modules added later are checked too).
+TYPED_MODULES = $(wildcard */services.py */selectors.py */services/*.py */selectors/*.py)
+
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy $(TYPED_MODULES)
 
 # Benchmarks (see README.md)
 bench: setup

@@ -13,6 +13,7 @@ import dataclasses
 import datetime
 import time
 from collections.abc import Iterable
+from typing import cast
 
 from django.db import connection, transaction
 from django.utils import timezone, translation
@@ -259,8 +260,11 @@ def run_queued_jobs() -> None:
     connections, as `manage.py procrastinate worker` does."""
     from django.db import connections
     from procrastinate.contrib.django import app
+    from procrastinate.contrib.django.django_connector import DjangoConnector
 
-    with app.replace_connector(app.connector.get_worker_connector()) as worker_app:
+    # The Django app's connector (procrastinate types it as any connector).
+    connector = cast(DjangoConnector, app.connector)
+    with app.replace_connector(connector.get_worker_connector()) as worker_app:
         worker_app.run_worker(
             queues=["sheets"], wait=False, install_signal_handlers=False, listen_notify=False
         )
@@ -273,8 +277,8 @@ async def stalled_retry(seconds_since_heartbeat: float = STALLED_AFTER_SECONDS) 
     or its machine lost): they run again from the start. Returns how many."""
     from procrastinate.contrib.django import app
 
-    stalled = await app.job_manager.get_stalled_jobs(
-        seconds_since_heartbeat=seconds_since_heartbeat
+    stalled = list(
+        await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=seconds_since_heartbeat)
     )
     for entry in stalled:
         await app.job_manager.retry_job(entry)

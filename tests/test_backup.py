@@ -19,6 +19,8 @@ from psycopg import sql
 
 from tests.servers import connect, database_url
 
+pytestmark = pytest.mark.slow
+
 PROJECT = Path(__file__).resolve().parents[1]
 CHANGED_CENTER = "seed-child-protection-agadir-1"
 CHANGED_STATUS_NOTE = "Closed for repairs until further notice (backup test)."

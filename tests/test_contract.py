@@ -74,18 +74,21 @@ def call_and_validate(case, checks, headers=None):
         transaction.savepoint_rollback(savepoint)
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @bounded
 def test_no_request_gets_a_server_error(case, in_process_requests):
     call_and_validate(case, [not_a_server_error])
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @bounded
 def test_every_answer_has_its_documented_content_type_and_body(case, in_process_requests):
     call_and_validate(case, [content_type_conformance, response_schema_conformance], UNCOMPRESSED)
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @bounded
 def test_every_status_code_is_documented(case, in_process_requests):

@@ -28,6 +28,8 @@ from django.db import OperationalError, connection, transaction
 from geo_directory.database import timeouts
 from tests.servers import PROJECT, free_port, gunicorn, wait_until
 
+pytestmark = pytest.mark.slow
+
 LOCALDB = str(PROJECT / "scripts" / "localdb.sh")
 API = "/api/v1/centers/?lat=34.02&lon=-6.84"
 # Seconds within which a public request must answer while the database hangs.

@@ -155,6 +155,7 @@ def build_directory() -> dict[str, Center]:
     return centers
 
 
+@pytest.mark.slow
 def test_no_public_route_gives_away_where_a_sensitive_center_is(client, api_client):
     centers = build_directory()
     for name in SENSITIVE:
@@ -165,6 +166,7 @@ def test_no_public_route_gives_away_where_a_sensitive_center_is(client, api_clie
     assert not findings, f"{len(findings)} findings:\n" + "\n".join(map(str, findings))
 
 
+@pytest.mark.slow
 def test_crawl_reports_every_kind_of_leak_when_the_privacy_rule_is_bypassed(
     client, api_client, monkeypatch
 ):

@@ -156,6 +156,7 @@ def test_a_taken_web_port_stops_make_run_at_once(taken_port):
     assert "Installing" not in result.stdout  # nothing of the set-up ran before
 
 
+@pytest.mark.slow
 def test_manage_py_reaches_the_cluster_on_whatever_port_it_was_started(tmp_path):
     port = free_port()
     environment = {
@@ -241,6 +242,7 @@ def staff_data(name: str) -> dict:
         }
 
 
+@pytest.mark.slow
 def test_a_second_make_run_changes_nothing_staff_edited(fresh_database):
     environment = {
         **os.environ,

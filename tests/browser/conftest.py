@@ -33,6 +33,19 @@ TEST_CENTERS = "\n".join(
 )
 
 
+# A test that uses any of these fixtures, itself or through another fixture, needs Chromium
+# or the site served on a database prepared as `make run` prepares one.
+BROWSER_FIXTURES = {"site_database", "site", "browser", "page"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Marks `browser` each test that uses the fixtures above, before `-m` selects."""
+    for item in items:
+        if BROWSER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
 STAFF_USERNAME = "browser-administrator"
 STAFF_PASSWORD = "a-long-browser-test-password"
 CREATE_STAFF = f"""

@@ -5,8 +5,6 @@ import re
 
 import pytest
 
-pytestmark = pytest.mark.browser
-
 
 def distances_in_km(page) -> list[float]:
     texts = page.locator(".center-list .center-facts dd").all_inner_texts()

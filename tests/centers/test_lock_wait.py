@@ -4,6 +4,7 @@ staff's lock timeout (DATABASE_TIMEOUTS), with its changes kept. The center is c
 
 import time
 
+import pytest
 from django.db import connection
 
 from tests.servers import connect
@@ -11,6 +12,8 @@ from tests.servers import connect
 from .factories import RABAT_HASSAN_TOWER, CategoryFactory, make_center, make_staff
 from .test_admin import change_url, form_data
 from .test_concurrency import opened_version
+
+pytestmark = pytest.mark.slow
 
 
 def test_a_staff_save_does_not_wait_on_a_center_an_import_is_writing(client, committed):

@@ -16,7 +16,7 @@ from tests.centers.factories import CategoryFactory
 from .conftest import LAAYOUNE_REGION
 from .expected import communes_of, nearest_distances
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 SYNTHETIC_CENTERS = 40_000
 # Seconds; about 1 s is usual on two cores. A loop over the communes in Python, or a

@@ -54,6 +54,7 @@ def test_second_run_changes_nothing_and_says_what_it_could_not_match():
     assert "06.141.01.00 Casablanca-Anfa" in report
 
 
+@pytest.mark.slow
 def test_changed_source_unit_is_rewritten_and_counted():
     Commune.objects.filter(code="04.421.01.0").update(name_fr="Rabbat", source_digest="stale")
     output = io.StringIO()

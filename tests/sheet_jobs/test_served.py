@@ -14,7 +14,7 @@ from sheet_jobs.models import SheetJob
 from tests.centers.factories import RABAT_HASSAN_TOWER, CategoryFactory, make_staff
 from tests.servers import PROJECT, _answers, database_url, free_port, wait_until
 
-pytestmark = pytest.mark.usefixtures("committed")
+pytestmark = [pytest.mark.usefixtures("committed"), pytest.mark.slow]
 
 
 def processes_of(session: int) -> list[str]:

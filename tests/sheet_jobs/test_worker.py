@@ -23,7 +23,7 @@ from tests.servers import PROJECT, database_url, wait_until
 
 from .test_import_jobs import url
 
-pytestmark = pytest.mark.usefixtures("committed")
+pytestmark = [pytest.mark.usefixtures("committed"), pytest.mark.slow]
 
 
 def sheet_of(count: int) -> bytes:
