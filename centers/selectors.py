@@ -122,6 +122,13 @@ class CenterSearch:
         return self.parameters.get("radius_km")
 
     @property
+    def _radius_m(self) -> float:
+        """The radius in metres, of a search that has one."""
+        radius_km = self.radius_km
+        assert radius_km is not None, "a search within a radius"  # noqa: S101
+        return radius_km * 1000
+
+    @property
     def limit(self) -> int | None:
         return self.parameters.get("limit")
 
@@ -226,7 +233,7 @@ class CenterSearch:
         of everything within the radius would first read every one (tens of thousands in
         a dense area)."""
         where, params = self._where(within=False)
-        params.update(max_count=MAX_COUNT + 1, radius_m=self.radius_km * 1000)
+        params.update(max_count=MAX_COUNT + 1, radius_m=self._radius_m)
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) FROM ("
@@ -275,7 +282,7 @@ class CenterSearch:
             params["q"] = p["q"]
         if within:
             conditions.append(f"ST_DWithin({_POSITION}, {_HERE}, %(radius_m)s)")
-            params["radius_m"] = self.radius_km * 1000
+            params["radius_m"] = self._radius_m
         return " AND ".join(conditions), params
 
     def _order(self, params: dict) -> str:
@@ -302,7 +309,7 @@ class CenterSearch:
 # The centers the planners measure access to: open and published (a temporarily closed
 # center is listed, but serves no one now). As field values, so that the ORM and the
 # planners' SQL read the same rule.
-OPEN_CENTER = {"status": Center.Status.OPEN.value, "archived": False}
+OPEN_CENTER = {"status": str(Center.Status.OPEN), "archived": False}
 
 
 def published_with_details():
