@@ -14,6 +14,8 @@ from django import forms
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 # Codes change rarely (taxonomy edits, administrative reloads): they are looked up once a
@@ -126,6 +128,7 @@ def whole_number(value, *, minimum: int, maximum: int) -> int:
 # The readings as DRF fields (query parameters of the API).
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class ParameterField(serializers.Field):
     """A DRF field whose value is read by one of the functions above."""
 
@@ -142,11 +145,13 @@ class ParameterField(serializers.Field):
         return value
 
 
+@extend_schema_field({"type": "number", "minimum": -90, "maximum": 90})
 class LatitudeField(ParameterField):
     def read(self, data):
         return latitude(data)
 
 
+@extend_schema_field({"type": "number", "minimum": -180, "maximum": 180})
 class LongitudeField(ParameterField):
     def read(self, data):
         return longitude(data)
@@ -175,6 +180,7 @@ class ChoiceListField(ParameterField):
         return choice_list(str(data), self.choices)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class WholeNumberField(ParameterField):
     def __init__(self, *, minimum: int, maximum: int, **kwargs):
         self.minimum, self.maximum = minimum, maximum

@@ -187,7 +187,7 @@ def test_staff_form_refuses_coordinates_that_are_not_finite(client, latitude, lo
     )
 
     assert response.status_code == 200
-    assert "Enter a number" in response.content.decode()
+    assert "Give a finite number of decimal degrees." in response.content.decode()
     assert not Center.objects.exists()
 
 

@@ -178,7 +178,7 @@ def test_the_report_speaks_the_language_of_whoever_asked(client, national, categ
         address = reverse("admin:centers_center_import")
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    sheet = SimpleUploadedFile("c.csv", (HEADER + "r-1,Centre,disability,95,-6.8,\n").encode())
+    sheet = SimpleUploadedFile("c.csv", (HEADER + "r-1,Centre,disability,40,-6.8,\n").encode())
     client.post(address, {"sheet": sheet})
     run_worker()
 
