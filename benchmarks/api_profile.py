@@ -194,10 +194,10 @@ def main() -> None:
         f"under cProfile: {whole * 1000 / count:.2f} ms per request, self time by group "
         "(the profiler inflates Python code, not the waits for the server):"
     )
+    print("  with the top cumulative entries of each group's code (callees of any group included):")
     for group in (DATABASE, HANDLING, JSON_ASSEMBLY):
         print(f"  {group:30} {totals[group] * 1000 / count:6.2f} ms {totals[group] / whole:5.0%}")
-        # Cumulative times include callees of any group; frames that wrap most of the
-        # request (the handler, each middleware) are left out.
+        # Frames that wrap most of the request (the handler, each middleware) are left out.
         entries = sorted(
             (
                 (cumulative, function)

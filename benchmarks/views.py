@@ -5,10 +5,10 @@
   bare Django view;
 - common: what GeoDjango tutorials do, a drf-gis GeoFeatureModelSerializer over
   `annotate(distance=Distance(...)).order_by("distance")[:10]`, which computes the
-  distance to every center before sorting;
+  distance to every center before sorting, and reads the areas' boundaries along;
 - orm: the fair ORM way, the same serializer over `CenterQuerySet.nearest()`, ordered by
   `GeometryDistance` (`<->`, which the spatial index serves) with the true `Distance` in
-  metres annotated on the ten it returns.
+  metres annotated on the ten it returns, and without the areas' boundaries.
 """
 
 from django.contrib.gis.db.models.functions import Distance
@@ -22,6 +22,13 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 from centers.models import Center
 
 PUBLIC_STATUSES = [Center.Status.OPEN, Center.Status.TEMPORARILY_CLOSED]
+# The boundaries of a center's region, province and commune: megabytes a row, which the
+# serializer does not need (it gives their codes).
+AREA_BOUNDARIES = [
+    f"{area}__{boundary}"
+    for area in ("region", "province", "commune")
+    for boundary in ("geom", "geom_simplified")
+]
 
 FLOOR_SQL = """
 SELECT json_build_object(
@@ -119,5 +126,6 @@ class OrmNearest(ListAPIView):
             Center.objects.published()
             .filter(status__in=PUBLIC_STATUSES)
             .select_related("category", "region", "province", "commune")
+            .defer(*AREA_BOUNDARIES)
             .nearest(here, k=10)
         )
