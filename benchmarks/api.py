@@ -129,7 +129,7 @@ def main() -> None:
         type=int,
         metavar="N",
         default=0,
-        help="then N requests of (a) in one process, plain and under cProfile, at each size",
+        help="then N requests of (a) and (b) in one process, and of (a) under cProfile",
     )
     args = parser.parse_args()
 
@@ -169,7 +169,8 @@ def main() -> None:
         print(plans)
         if args.profile:
             connection.close()
-            profile(scenario_paths(points)[OURS], args.profile, size)
+            paths = scenario_paths(points)
+            profile({name: paths[name] for name in (OURS, FLOOR)}, args.profile, size)
 
     summarise(results, args.sizes, all(plans_use_index))
 
@@ -185,13 +186,13 @@ def print_side_by_side(figures: dict) -> None:
         print(f"{name:36}{cells} | {sum(f['errors'] for f in row):>6}")
 
 
-def profile(paths: list[str], count: int, size: int) -> None:
-    """Where (a)'s time goes, measured in a process of its own under the served settings
-    (benchmarks/api_profile.py), while nothing else runs."""
+def profile(scenarios: dict[str, list[str]], count: int, size: int) -> None:
+    """Where (a)'s time goes, beside the floor's, measured in a process of its own under
+    the served settings (benchmarks/api_profile.py), while nothing else runs."""
     print(f"\n--- where (a)'s time goes at {size:,} centers", flush=True)
     subprocess.run(
         [sys.executable, str(PROJECT / "benchmarks" / "api_profile.py"), str(count)],
-        input=json.dumps(paths),
+        input=json.dumps(scenarios),
         text=True,
         env=served_environment(os.environ, SERVED_SETTINGS),
         check=True,

@@ -2,10 +2,11 @@
 (`benchmarks/api.py --profile N`).
 
 api.py runs it in a process of its own, with the served settings and the bench database
-in its environment and the request paths (JSON) on its input. It sends N requests
-through Django's WSGI handler, as gunicorn's workers do, twice: once plain, for the
-time a request takes and the part of it spent in queries; once under cProfile, whose
-self times it sums by where the code lives:
+in its environment and, on its input, the request paths of (a) and of the floor (b) as
+JSON, `{scenario: [path, ...]}`, (a) first. It sends N requests of each through Django's
+WSGI handler, as gunicorn's workers do, plain, for the time a request takes and the part
+of it spent waiting on the database; then N requests of (a) under cProfile, whose self
+times it sums by where the code lives:
 
 - database: the driver (psycopg), Django's database layer and the project's backend,
   waiting for the server included;
@@ -44,6 +45,8 @@ PLACES = [
     ("/psycopg_binary/", DATABASE),
     ("/django/db/", DATABASE),
     ("/geo_directory/database/", DATABASE),
+    # async_unsafe, the wrapper of the database layer's methods.
+    ("/django/utils/asyncio.py", DATABASE),
     ("/geo_directory/renderers.py", JSON_ASSEMBLY),
     ("/rest_framework/renderers.py", JSON_ASSEMBLY),
 ]
@@ -141,13 +144,10 @@ def by_group(stats: pstats.Stats) -> dict[str, float]:
     return totals
 
 
-def main() -> None:
-    count = int(sys.argv[1])
-    paths = json.load(sys.stdin)
-    paths = [paths[i % len(paths)] for i in range(count)]
-    application = get_wsgi_application()
-    send(application, paths[:20])  # connection, URLconf and caches
-
+def plain(application, paths: list[str]) -> dict[str, float]:
+    """Means in milliseconds per request, without a profiler: the whole request, its
+    queries, and Django's check of the kept connection (a SELECT 1 before the request's
+    first query, outside the execute wrappers)."""
     queries, checks = [], []
 
     def timed(execute, sql, params, many, context):
@@ -157,8 +157,6 @@ def main() -> None:
         finally:
             queries.append((time.perf_counter() - start) * 1000)
 
-    # Django checks a kept connection (SELECT 1) before a request's first query, outside
-    # the execute wrappers.
     is_usable = connection.is_usable
 
     def timed_is_usable():
@@ -170,19 +168,41 @@ def main() -> None:
 
     connection.is_usable = timed_is_usable
     with connection.execute_wrapper(timed):
-        plain = send(application, paths)
+        elapsed = send(application, paths)
     del connection.is_usable
-    mean = statistics.fmean(plain)
-    database = (sum(queries) + sum(checks)) / count
-    print(
-        f"{count} requests in one process through Django's WSGI handler, plain: "
-        f"{mean:.2f} ms per request (p50 {statistics.median(plain):.2f})\n"
-        f"  waiting on the database {database:.2f} ms: {len(queries) / count:.1f} queries "
-        f"through Django's cursor {sum(queries) / count:.2f} ms, health check of the kept "
-        f"connection {sum(checks) / count:.2f} ms ({len(checks) / count:.1f} per request)\n"
-        f"  Python {mean - database:.2f} ms"
-    )
+    total, query, check = (sum(times) / len(paths) for times in (elapsed, queries, checks))
+    return {
+        "total": total,
+        "p50": statistics.median(elapsed),
+        "queries": len(queries) / len(paths),
+        "query": query,
+        "check": check,
+        "python": total - query - check,
+    }
 
+
+def main() -> None:
+    count = int(sys.argv[1])
+    scenarios = {
+        name: [paths[i % len(paths)] for i in range(count)]
+        for name, paths in json.load(sys.stdin).items()
+    }
+    application = get_wsgi_application()
+    for paths in scenarios.values():
+        send(application, paths[:20])  # connection, URLconf and caches
+    print(
+        f"{count} requests each in one process through Django's WSGI handler, plain, "
+        "ms per request (means):"
+    )
+    print(f"  {'':30} {'total':>6} {'p50':>6} {'queries':>8} {'health check':>13} {'Python':>7}")
+    for name, paths in scenarios.items():
+        f = plain(application, paths)
+        print(
+            f"  {name:30} {f['total']:6.2f} {f['p50']:6.2f} {f['query']:8.2f} "
+            f"{f['check']:13.2f} {f['python']:7.2f}   ({f['queries']:.1f} queries a request)"
+        )
+
+    paths = next(iter(scenarios.values()))
     profiler = cProfile.Profile()
     profiler.enable()
     send(application, paths)
@@ -191,8 +211,8 @@ def main() -> None:
     totals = by_group(stats)
     whole = sum(totals.values())
     print(
-        f"under cProfile: {whole * 1000 / count:.2f} ms per request, self time by group "
-        "(the profiler inflates Python code, not the waits for the server):"
+        f"{next(iter(scenarios))} under cProfile: {whole * 1000 / count:.2f} ms per request, "
+        "self time by group (the profiler inflates Python code, not the waits for the server):"
     )
     print("  with the top cumulative entries of each group's code (callees of any group included):")
     for group in (DATABASE, HANDLING, JSON_ASSEMBLY):
