@@ -1,4 +1,4 @@
-"""Centers API benchmark (`make bench`): ours against the floor and the common way, at
+"""Centers API benchmark (`make bench`): ours against the floor and two ORM ways, at
 10,000 and at 1,000,000 synthetic centers.
 
 It builds a separate database (`<name>_bench` on the same server; never the demo one),
@@ -7,19 +7,23 @@ and measures on loopback, side by side, with bounded request counts:
 
   (a) GET /api/v1/centers/?lat&lon&limit=10, and the same with radius_km=25;
   (b) the floor: the same nearest-10 as one SQL statement building the GeoJSON;
-  (c) the common way: drf-gis GeoFeatureModelSerializer over Distance() ordering.
+  (c) the common way: drf-gis GeoFeatureModelSerializer over Distance() ordering;
+  (d) the fair ORM way: the same serializer over GeometryDistance (`<->`) ordering.
 
 Each request asks from a different commune's reference point. It prints p50, p95 and
 requests per second at 1 and 8 concurrent connections, the ratios the targets speak of,
-and the EXPLAIN ANALYZE plans.
+and the EXPLAIN ANALYZE plans; with --profile N, where (a)'s time goes in N requests.
 
     .venv/bin/python benchmarks/api.py [--sizes 10000 1000000] [--requests 1000]
+        [--port 8765] [--profile 500]
 """
 
 import argparse
 import io
+import json
 import os
 import random
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -42,13 +46,14 @@ from django.contrib.gis.geos import Point
 from django.core.management import call_command
 from django.db import connection
 
-from benchmarks.load_generator import Server, measure
-from benchmarks.views import FLOOR_SQL, CommonNearest
+from benchmarks.load_generator import Server, measure, served_environment
+from benchmarks.views import FLOOR_SQL, CommonNearest, OrmNearest
 from centers.filters import CenterSearchParameters
 from centers.selectors import CenterSearch
 from regions.models import Commune
 
 CONCURRENCIES = (1, 8)
+SERVED_SETTINGS = "benchmarks.api_settings"
 
 
 def sample_points(count: int) -> list[tuple[float, float]]:
@@ -58,11 +63,12 @@ def sample_points(count: int) -> list[tuple[float, float]]:
     return points[:count]
 
 
-OURS, RADIUS, FLOOR, COMMON = (
+OURS, RADIUS, FLOOR, COMMON, ORM = (
     "(a) ours nearest-10",
     "(a) ours radius 25 km",
     "(b) floor: one SQL statement",
     "(c) common: drf-gis + Distance()",
+    "(d) ORM: drf-gis + GeometryDistance",
 )
 
 
@@ -72,28 +78,42 @@ def scenario_paths(points) -> dict[str, list[str]]:
         RADIUS: [f"/api/v1/centers/?lat={a}&lon={o}&limit=10&radius_km=25" for a, o in points],
         FLOOR: [f"/bench/floor/?lat={a}&lon={o}" for a, o in points],
         COMMON: [f"/bench/common/?lat={a}&lon={o}" for a, o in points],
+        ORM: [f"/bench/orm/?lat={a}&lon={o}" for a, o in points],
     }
 
 
-def explain(point: tuple[float, float]) -> str:
-    """EXPLAIN ANALYZE of the three nearest-10 queries."""
+def explain(point: tuple[float, float]) -> tuple[str, bool]:
+    """EXPLAIN ANALYZE of the four nearest-10 queries, and whether (d)'s plan walks the
+    spatial index in `<->` order (rather than reading every center and sorting them)."""
     lat, lon = point
+    here = Point(lon, lat, srid=4326)
     parameters = CenterSearchParameters(data={"lat": lat, "lon": lon, "limit": 10})
     parameters.is_valid(raise_exception=True)
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN ANALYZE " + FLOOR_SQL, [lon, lat])
         floor = "\n".join(row[0] for row in cursor.fetchall())
-    common = CommonNearest(request=None).queryset_for(Point(lon, lat, srid=4326))
-    return "\n".join(
+    orm = OrmNearest.queryset_for(here).explain(analyze=True)
+    orm_uses_index = (
+        "Index Scan" in orm
+        and "Order By: (public_location <->" in orm
+        and "Seq Scan on centers_center" not in orm
+        and "Sort Key" not in orm
+    )
+    text = "\n".join(
         [
             "--- (a) ours, nearest-10",
             CenterSearch(parameters.validated_data).explain(analyze=True),
             "--- (b) floor",
             floor,
             "--- (c) common",
-            common.explain(analyze=True),
+            CommonNearest.queryset_for(here).explain(analyze=True),
+            "--- (d) ORM",
+            orm,
+            "(d) walks the spatial index in <-> order (no Seq Scan, no Sort): "
+            + ("yes" if orm_uses_index else "NO"),
         ]
     )
+    return text, orm_uses_index
 
 
 def main() -> None:
@@ -103,7 +123,14 @@ def main() -> None:
     parser.add_argument(
         "--common-requests", type=int, default=40, help="for (c), which scans the table"
     )
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=8765, help="gunicorn's, on 127.0.0.1")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        metavar="N",
+        default=0,
+        help="then N requests of (a) and (b) in one process, and of (a) under cProfile",
+    )
     args = parser.parse_args()
 
     recreate_bench_database()
@@ -114,6 +141,7 @@ def main() -> None:
     points = sample_points(500)
 
     results: dict[int, dict] = {}
+    plans_use_index = []
     generated = 0
     for size in args.sizes:
         started = time.monotonic()
@@ -124,42 +152,76 @@ def main() -> None:
         print(f"\n=== {size:,} centers (filled in {time.monotonic() - started:.0f} s)")
         results[size] = {}
         connection.close()
-        with Server(os.environ, args.port) as server:
+        with Server(os.environ, args.port, SERVED_SETTINGS) as server:
             scenarios = scenario_paths(points)
             common = {COMMON: scenarios.pop(COMMON)}
             measure(args.port, scenarios, 2, 20)  # warm caches and connections
             measure(args.port, common, 1, 2)
-            print(f"{'scenario':34} {'conns':>5} {'p50 ms':>9} {'p95 ms':>9} {'req/s':>8} errors")
             for concurrency in CONCURRENCIES:
                 figures = measure(args.port, scenarios, concurrency, args.requests)
                 figures |= measure(args.port, common, concurrency, args.common_requests)
                 for name, numbers in figures.items():
                     results[size][(name, concurrency)] = numbers
-                    print(
-                        f"{name:34} {concurrency:>5} {numbers['p50']:9.2f} {numbers['p95']:9.2f} "
-                        f"{numbers['rps']:8.1f} {numbers['errors']:>6}"
-                    )
+            print_side_by_side(results[size])
             print(f"gunicorn memory: {server.memory_mb():.0f} MB")
-        print(explain(points[0]))
+        plans, orm_uses_index = explain(points[0])
+        plans_use_index.append(orm_uses_index)
+        print(plans)
+        if args.profile:
+            connection.close()
+            paths = scenario_paths(points)
+            profile({name: paths[name] for name in (OURS, FLOOR)}, args.profile, size)
 
-    summarise(results, args.sizes)
+    summarise(results, args.sizes, all(plans_use_index))
 
 
-def summarise(results: dict, sizes: list[int]) -> None:
+def print_side_by_side(figures: dict) -> None:
+    """One line per scenario: p50, p95 (ms) and requests per second at each concurrency."""
+    levels = [f"{n} connection{'s' if n > 1 else ''}" for n in CONCURRENCIES]
+    print(" " * 36 + "".join(f" | {level:^23}" for level in levels) + " |")
+    print(f"{'scenario':36}" + " |  p50 ms  p95 ms   req/s" * len(CONCURRENCIES) + " | errors")
+    for name in [OURS, RADIUS, FLOOR, COMMON, ORM]:
+        row = [figures[(name, n)] for n in CONCURRENCIES]
+        cells = "".join(f" | {f['p50']:7.2f} {f['p95']:7.2f} {f['rps']:7.1f}" for f in row)
+        print(f"{name:36}{cells} | {sum(f['errors'] for f in row):>6}")
+
+
+def profile(scenarios: dict[str, list[str]], count: int, size: int) -> None:
+    """Where (a)'s time goes, beside the floor's, measured in a process of its own under
+    the served settings (benchmarks/api_profile.py), while nothing else runs."""
+    print(f"\n--- where (a)'s time goes at {size:,} centers", flush=True)
+    subprocess.run(
+        [sys.executable, str(PROJECT / "benchmarks" / "api_profile.py"), str(count)],
+        input=json.dumps(scenarios),
+        text=True,
+        env=served_environment(os.environ, SERVED_SETTINGS),
+        check=True,
+    )
+
+
+def summarise(results: dict, sizes: list[int], orm_uses_index: bool) -> None:
     small, large = sizes[0], sizes[-1]
-    ours, floor, common = OURS, FLOOR, COMMON
+
+    def p50(size: int, name: str) -> float:
+        return results[size][(name, 1)]["p50"]
+
     print("\n=== Targets (p50, 1 connection)")
     for size in sizes:
-        a, b = results[size][(ours, 1)]["p50"], results[size][(floor, 1)]["p50"]
-        print(f"{size:>9,} centers: (a)/(b) = {a / b:.2f}  (aim: at most 1.3)")
-    a_large = results[large][(ours, 1)]["p50"]
-    c_large = results[large][(common, 1)]["p50"]
-    print(f"{large:>9,} centers: (c)/(a) = {c_large / a_large:.0f}x faster  (aim: at least 50x)")
-    a_small = results[small][(ours, 1)]["p50"]
-    print(f"(a) p50 at {large:,} / at {small:,} = {a_large / a_small:.2f}  (aim: at most 1.2)")
+        print(
+            f"{size:>9,} centers: (a)/(b) = {p50(size, OURS) / p50(size, FLOOR):.2f}"
+            f"  (aim at 1,000,000: at most 1.15)"
+            f"   (d)/(a) = {p50(size, ORM) / p50(size, OURS):.2f}  (aim: at least 2)"
+        )
+    print(
+        f"{large:>9,} centers: (c)/(a) = {p50(large, COMMON) / p50(large, OURS):.0f}x faster"
+        "  (aim: at least 50x)"
+    )
+    growth = p50(large, OURS) / p50(small, OURS)
+    print(f"(a) p50 at {large:,} / at {small:,} = {growth:.2f}  (aim: at most 1.2)")
+    print(f"(d) plans walk the spatial index: {'yes' if orm_uses_index else 'NO'}")
     failures = sum(figures["errors"] for size in results.values() for figures in size.values())
     print(f"errors: {failures}")
-    if failures:
+    if failures or not orm_uses_index:
         raise SystemExit(1)
 
 

@@ -15,16 +15,21 @@ PROJECT = Path(__file__).resolve().parent.parent
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 
 
+def served_environment(env: dict, settings: str = "benchmarks.settings") -> dict:
+    """The environment of the app under benchmark: production settings on loopback."""
+    return {
+        **env,
+        "DJANGO_SETTINGS_MODULE": settings,
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+    }
+
+
 class Server:
-    def __init__(self, env: dict, port: int):
+    def __init__(self, env: dict, port: int, settings: str = "benchmarks.settings"):
         self.port = port
-        self.env = {
-            **env,
-            "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SECURE_SSL_REDIRECT": "false",
-        }
+        self.env = served_environment(env, settings)
 
     def __enter__(self):
         self.process = subprocess.Popen(

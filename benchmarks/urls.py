@@ -7,5 +7,6 @@ from . import views
 urlpatterns = [
     path("bench/floor/", views.floor_nearest),
     path("bench/common/", views.CommonNearest.as_view()),
+    path("bench/orm/", views.OrmNearest.as_view()),
     *site_urlpatterns,
 ]
