@@ -21,7 +21,6 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from centers.models import Center
 
-PUBLIC_STATUSES = [Center.Status.OPEN, Center.Status.TEMPORARILY_CLOSED]
 # The boundaries of a center's region, province and commune: megabytes a row, which the
 # serializer does not need (it gives their codes).
 AREA_BOUNDARIES = [
@@ -99,8 +98,7 @@ class CommonNearest(ListAPIView):
     @staticmethod
     def queryset_for(here: Point):
         return (
-            Center.objects.published()
-            .filter(status__in=PUBLIC_STATUSES)
+            Center.objects.listed()
             .select_related("category", "region", "province", "commune")
             .annotate(distance=Distance("public_location", here))
             .order_by("distance")[:10]
@@ -112,19 +110,13 @@ class OrmSerializer(CommonSerializer):
         return round(center.distance_m.m)
 
 
-class OrmNearest(ListAPIView):
+class OrmNearest(CommonNearest):
     serializer_class = OrmSerializer
-    pagination_class = None
-
-    def get_queryset(self):
-        here = Point(float(self.request.GET["lon"]), float(self.request.GET["lat"]), srid=4326)
-        return self.queryset_for(here)
 
     @staticmethod
     def queryset_for(here: Point):
         return (
-            Center.objects.published()
-            .filter(status__in=PUBLIC_STATUSES)
+            Center.objects.listed()
             .select_related("category", "region", "province", "commune")
             .defer(*AREA_BOUNDARIES)
             .nearest(here, k=10)

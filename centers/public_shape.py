@@ -20,29 +20,26 @@ from dataclasses import dataclass, field
 
 from django.db.models import Model
 
+from geo_directory.sql import column, table
 from regions.models import Commune, Province, Region
 
 from .models import Category, Center
 
 
-def _column(model: type[Model], name: str) -> str:
-    return model._meta.get_field(name).column
-
-
 def _center(name: str) -> str:
     """A column of the center's row."""
-    return f"c.{_column(Center, name)}"
+    return f"c.{column(Center, name)}"
 
 
 def _commune(name: str) -> str:
     """A column of the center's commune's row."""
-    return f"m.{_column(Commune, name)}"
+    return f"m.{column(Commune, name)}"
 
 
 def _code(foreign_key: str, model: type[Model]) -> str:
     """The official code of what a key of the center names (its category, region…)."""
     return (
-        f"(SELECT x.{_column(model, 'code')} FROM {model._meta.db_table} x "
+        f"(SELECT x.{column(model, 'code')} FROM {table(model)} x "
         f"WHERE x.{model._meta.pk.column} = {_center(foreign_key)})"
     )
 
@@ -197,7 +194,7 @@ def functions_sql() -> str:
     without parsing by the API). Their arguments: the center's row, and, in a search
     from a point, its distance in metres and whether it lies beyond the radius (NULL
     otherwise: those keys are then left out, and only those)."""
-    center_row = Center._meta.db_table
+    center_row = table(Center)
     arguments = f"c {center_row}, {DISTANCE_ARGUMENT} integer, {BEYOND_ARGUMENT} boolean"
     signature = f"({arguments})"
     always = ", ".join(f"'{f.key}', {f.sql}" for f in PROPERTIES if not f.from_a_point)
@@ -208,7 +205,7 @@ RETURNS json LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT CASE WHEN {DISTANCE_ARGUMENT} IS NULL
                 THEN json_build_object({always})
                 ELSE json_build_object({always}, {from_a_point}) END
-      FROM {Commune._meta.db_table} m
+      FROM {table(Commune)} m
      WHERE m.{Commune._meta.pk.column} = {_center("commune")}
 $$;
 

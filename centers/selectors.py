@@ -19,6 +19,7 @@ from django.contrib.gis.geos import Point
 from django.db import connection
 from django.db.models import Count, Max, Q
 
+from geo_directory.sql import column, table
 from regions.models import Commune, Province, Region
 
 from . import public_shape
@@ -29,28 +30,20 @@ from .models import LISTED_STATUSES, Center
 MAX_COUNT = 1_000
 
 
-def _table(model) -> str:
-    return model._meta.db_table
-
-
-def _column(model, name: str) -> str:
-    return model._meta.get_field(name).column
-
-
 def _c(name: str) -> str:
     """A column of the center's row, `c`."""
-    return f"c.{_column(Center, name)}"
+    return f"c.{column(Center, name)}"
 
 
-_CENTERS = _table(Center)
+_CENTERS = table(Center)
 _POSITION = _c("public_location")
 _HERE = "ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography"
 _DISTANCE = f"round(ST_Distance({_POSITION}, {_HERE}))::int"
 # The newest public change in the whole directory, read once on the public clock's index,
 # in seconds since 1970 (a number is cheaper to read than a timestamp, on every row).
 _LAST_CHANGE = (
-    f"extract(epoch FROM (SELECT {_column(Center, 'public_updated_at')} FROM {_CENTERS} "
-    f"ORDER BY {_column(Center, 'public_updated_at')} DESC LIMIT 1))"
+    f"extract(epoch FROM (SELECT {column(Center, 'public_updated_at')} FROM {_CENTERS} "
+    f"ORDER BY {column(Center, 'public_updated_at')} DESC LIMIT 1))"
 )
 
 
@@ -58,17 +51,17 @@ def _has_related(relation: str, parameter: str, *, any_of: bool) -> str:
     """A center's rows in one of its many-to-many tables: any of the parameter's ids, or
     the one id it names."""
     through = getattr(Center, relation).through
-    center_id = _column(through, "center")
+    center_id = column(through, "center")
     target = next(f for f in through._meta.get_fields() if f.name not in {"id", "center"})
     match = f"= ANY(%({parameter})s)" if any_of else f"= %({parameter})s"
     return (
-        f"EXISTS (SELECT 1 FROM {_table(through)} t WHERE t.{center_id} = {_c('id')} "
+        f"EXISTS (SELECT 1 FROM {table(through)} t WHERE t.{center_id} = {_c('id')} "
         f"AND t.{target.column} {match})"
     )
 
 
-_COMMUNES = _table(Commune)
-_COMMUNE_FR, _COMMUNE_AR = _column(Commune, "search_fr"), _column(Commune, "search_ar")
+_COMMUNES = table(Commune)
+_COMMUNE_FR, _COMMUNE_AR = column(Commune, "search_fr"), column(Commune, "search_ar")
 # Words of a name, public address or organisation, or the name of the commune.
 _TEXT_MATCH = (
     f"({_c('search_text')} %%> search_normalize(%(q)s) OR {_c('commune')} IN ("

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from centers import selectors
 from centers.models import Category, Center
+from geo_directory.sql import column, table
 from regions.models import Commune
 
 from .indicators import FAR_M
@@ -35,11 +36,7 @@ from .models import CommuneAccess
 def _refresh_statement() -> str:
     """The statement, with the names of tables and columns read from the models and the
     rule of which centers count (`centers.selectors.OPEN_CENTER`) as named parameters."""
-    center, commune, access = Center._meta, Commune._meta, CommuneAccess._meta
-
-    def column(meta, name: str) -> str:
-        return meta.get_field(name).column
-
+    center, commune, access = Center, Commune, CommuneAccess
     position = f"c.{column(center, 'public_location')}"
     reference = f"m.{column(commune, 'reference_point')}::geography"
     counted = " AND ".join(
@@ -58,14 +55,14 @@ def _refresh_statement() -> str:
         ]
     )
     return f"""
-INSERT INTO {access.db_table} ({written})
+INSERT INTO {table(access)} ({written})
 SELECT m.id, %(category)s, nearest.id, nearest.distance_m,
        coalesce(inside.centers_count, 0), %(now)s
-  FROM {commune.db_table} m
+  FROM {table(commune)} m
   LEFT JOIN LATERAL (
         SELECT candidate.id, candidate.distance_m
           FROM (SELECT c.id, ST_Distance({position}, {reference}) AS distance_m
-                  FROM {center.db_table} c
+                  FROM {table(center)} c
                  WHERE {counted} AND {reference} IS NOT NULL
                  ORDER BY {position} <-> {reference}
                  LIMIT %(candidates)s) AS candidate
@@ -74,7 +71,7 @@ SELECT m.id, %(category)s, nearest.id, nearest.distance_m,
        ) AS nearest ON TRUE
   LEFT JOIN (
         SELECT c.{column(center, "commune")} AS commune_id, count(*) AS centers_count
-          FROM {center.db_table} c
+          FROM {table(center)} c
          WHERE {counted}
          GROUP BY c.{column(center, "commune")}
        ) AS inside ON inside.commune_id = m.id
