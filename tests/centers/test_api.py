@@ -418,3 +418,30 @@ def test_count_is_left_out_beyond_the_counting_bound(api_client, directory, monk
 
     assert body["count"] is None
     assert body["next"] is not None
+
+
+# What GDAL (and so QGIS) sends to any address.
+GDAL_ACCEPT = "text/plain, application/json"
+
+
+@pytest.mark.parametrize(
+    ("response_format", "content_type"),
+    [("geojson", "application/geo+json"), ("csv", "text/csv"), ("json", "application/json")],
+)
+@pytest.mark.parametrize("accept", [GDAL_ACCEPT, "application/json", "*/*", "text/html"])
+def test_a_format_asked_for_by_name_is_given_whatever_accept_says(
+    api_client, directory, response_format, content_type, accept
+):
+    response = api_client.get(URL, {"format": response_format}, HTTP_ACCEPT=accept)
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(content_type)
+
+
+def test_an_unknown_format_is_refused_naming_format(api_client, directory):
+    response = api_client.get(URL, {"format": "xml"}, HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert response.status_code == 400
+    problem = response.json()
+    assert problem["parameter"] == "format"
+    assert "xml" in problem["detail"] and "geojson" in problem["detail"]
