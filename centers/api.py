@@ -11,10 +11,11 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from geo_directory.parameters import LatitudeField, LongitudeField, WholeNumberField
 from geo_directory.renderers import CSVRenderer, GeoJSONRenderer, PrerenderedJSONRenderer
 
 from . import selectors
@@ -46,13 +47,22 @@ PARAMETER_EXAMPLES = {
 }
 
 
+def _parameter_type(field):
+    """The schema type of a query parameter: integers are integers, numbers numbers."""
+    if isinstance(field, WholeNumberField):
+        return OpenApiTypes.INT
+    if isinstance(field, LatitudeField | LongitudeField | serializers.FloatField):
+        return OpenApiTypes.NUMBER
+    return OpenApiTypes.STR
+
+
 def _documented_parameters():
     parameters = []
     for name, field in CenterSearchParameters().fields.items():
         parameters.append(
             OpenApiParameter(
                 name,
-                OpenApiTypes.NUMBER if name in {"lat", "lon", "radius_km"} else OpenApiTypes.STR,
+                _parameter_type(field),
                 description=str(field.help_text),
                 examples=[OpenApiExample(name, value=PARAMETER_EXAMPLES[name])],
             )

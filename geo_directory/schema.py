@@ -34,6 +34,12 @@ ERRORS = {
 }
 
 
+NOT_MODIFIED = (
+    "Not modified: the answer is the one the client holds (If-None-Match with its ETag, "
+    "or If-Modified-Since with its Last-Modified)."
+)
+
+
 def add_problem_responses(result, generator, request, public):
     """drf-spectacular post-processing hook (SPECTACULAR_SETTINGS)."""
     result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM
@@ -41,6 +47,9 @@ def add_problem_responses(result, generator, request, public):
     for methods in result.get("paths", {}).values():
         for operation in methods.values():
             responses = operation.setdefault("responses", {})
+            # Answers carry an ETag (a streamed CSV excepted); a conditional request for the
+            # same answer gets no body.
+            responses.setdefault("304", {"description": NOT_MODIFIED})
             for status, description in ERRORS.items():
                 response = responses.setdefault(status, {"description": description})
                 response["content"] = content

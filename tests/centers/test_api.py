@@ -445,3 +445,13 @@ def test_an_unknown_format_is_refused_naming_format(api_client, directory):
     problem = response.json()
     assert problem["parameter"] == "format"
     assert "xml" in problem["detail"] and "geojson" in problem["detail"]
+
+
+def test_the_schema_gives_integers_as_integers_and_documents_304(api_client):
+    schema = api_client.get("/api/v1/schema/", {"format": "json"}).json()
+    operation = schema["paths"]["/api/v1/centers/"]["get"]
+    types = {p["name"]: p["schema"]["type"] for p in operation["parameters"]}
+
+    assert (types["limit"], types["offset"]) == ("integer", "integer")
+    assert (types["lat"], types["lon"], types["radius_km"]) == ("number", "number", "number")
+    assert "304" in operation["responses"]
