@@ -44,6 +44,7 @@ PARAMETER_EXAMPLES = {
     "bbox": "-7.0,33.9,-6.7,34.1",
     "q": "تطوان",
     "modified_since": "2026-01-01T00:00:00Z",
+    "cursor": "MTIzNDUuNjc",
 }
 
 
@@ -108,11 +109,25 @@ class CenterViewSet(viewsets.ReadOnlyModelViewSet):
         if response_format == "csv":
             return self._csv(search)
         page = search.page(geojson=response_format == "geojson")
-        envelope = {
-            "count": page.count,
-            "next": self._link(search.offset + search.limit) if _has_more(page, search) else None,
-            "previous": self._link(max(search.offset - search.limit, 0)) if search.offset else None,
-        }
+        if search.syncing:
+            # A sync goes on from its cursor: an offset would skip a record that changed
+            # while it ran.
+            envelope = {
+                "count": page.count,
+                "next": self._cursor_link(page.sync_cursor) if _has_more(page, search) else None,
+                "previous": None,
+                "sync_cursor": page.sync_cursor,
+            }
+        else:
+            envelope = {
+                "count": page.count,
+                "next": self._link(search.offset + search.limit)
+                if _has_more(page, search)
+                else None,
+                "previous": self._link(max(search.offset - search.limit, 0))
+                if search.offset
+                else None,
+            }
         if page.beyond_radius:
             envelope["beyond_radius"] = True
             envelope["detail"] = _(
@@ -128,6 +143,10 @@ class CenterViewSet(viewsets.ReadOnlyModelViewSet):
         if offset:
             return replace_query_param(url, "offset", offset)
         return remove_query_param(url, "offset")
+
+    def _cursor_link(self, cursor: str) -> str:
+        url = remove_query_param(self.request.build_absolute_uri(), "offset")
+        return replace_query_param(url, "cursor", cursor)
 
     def _csv(self, search: CenterSearch) -> StreamingHttpResponse:
         statement, params = search.csv_rows()
@@ -185,7 +204,7 @@ def _csv_cells(row) -> list:
 
 
 def _has_more(page: Page, search: CenterSearch) -> bool:
-    if page.count is None:
+    if page.count is None or search.syncing:
         return len(page.items) == search.limit
     return not page.beyond_radius and search.offset + len(page.items) < page.count
 

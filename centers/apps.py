@@ -11,9 +11,11 @@ class CentersConfig(AppConfig):
 
         # The offline copy of the helplines is forgotten whenever one changes.
         from . import helplines  # noqa: F401
+        from .changes import trigger_create
         from .public_shape import functions_create
         from .roles import apply_roles_after_migrate
 
         post_migrate.connect(apply_roles_after_migrate, sender=self)
         # Written from their declaration after every migrate, never copied into one.
         post_migrate.connect(functions_create, sender=self)
+        post_migrate.connect(trigger_create, sender=self)

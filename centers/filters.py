@@ -15,6 +15,7 @@ from geo_directory.parameters import (
 )
 from regions.models import Commune, Province, Region
 
+from .changes import SyncCursorField
 from .models import AccessibilityFeature, Category, Center, Service
 
 MAX_RADIUS_KM = 500
@@ -91,12 +92,24 @@ class CenterSearchParameters(serializers.Serializer):
         "included (`archived: true`), oldest change first, to keep a copy in sync.",
     )
 
+    cursor = SyncCursorField(
+        required=False,
+        help_text="Where a sync goes on from: the `sync_cursor` of the last page "
+        "received (the `next` link carries it). Every record whose public facts changed "
+        "after it, archived ones included, in the order of their changes: a record "
+        "changed during a sync comes in that sync or the next, never in neither.",
+    )
+
     def validate_radius_km(self, value):
         if value <= 0:
             raise serializers.ValidationError(_("The radius must be more than 0 km."))
         return value
 
     def validate(self, attrs):
+        if "cursor" in attrs and attrs.get("offset"):
+            raise serializers.ValidationError(
+                {"offset": [_("A cursor says where to go on: give no offset with it.")]}
+            )
         has_lat, has_lon = "lat" in attrs, "lon" in attrs
         if has_lat != has_lon:
             missing = "lon" if has_lat else "lat"

@@ -147,7 +147,7 @@ class CenterQuerySet(models.QuerySet):
 # Records who changed what and when; services write one record per change through it.
 center_history = HistoricalRecords(
     m2m_fields=["services", "accessibility"],
-    excluded_fields=["search_text", "updated_at", "public_updated_at"],
+    excluded_fields=["search_text", "updated_at", "public_updated_at", "public_change"],
 )
 
 
@@ -264,6 +264,11 @@ class Center(models.Model):
     public_updated_at = models.DateTimeField(
         _("publicly updated at"), default=timezone.now, editable=False, db_index=True
     )
+    # The order of public changes for a copy kept in sync: the id of the transaction that
+    # last changed what the public sees, written by the database (centers/changes.py).
+    # Unlike a time, it tells which changes are surely committed: every transaction
+    # below the oldest one still running has ended.
+    public_change = models.BigIntegerField(null=True, editable=False)
     # Optimistic concurrency: every write adds one. A staff form and an import preview
     # carry the version they read; a write based on an older one is refused, so that
     # nobody's change silently erases another's (centers/services.py).
@@ -309,6 +314,7 @@ class Center(models.Model):
         indexes = [
             GinIndex(fields=["search_text"], opclasses=["gin_trgm_ops"], name="center_search"),
             models.Index(fields=["category", "status"], name="center_category_status"),
+            models.Index(fields=["public_change", "id"], name="center_public_change"),
         ]
 
     def __str__(self):

@@ -287,6 +287,11 @@ PAGE_FIELDS = {
         "description": "True when nothing lies within radius_km: the nearest beyond are listed.",
     },
     "detail": {"type": "string", "description": "Why the nearest beyond are listed."},
+    "sync_cursor": {
+        "type": "string",
+        "description": "In a sync (modified_since or cursor): where the next page, or the "
+        "next sync, goes on from; send it back as `cursor`.",
+    },
 }
 _PAGE_REQUIRED = ["count", "next", "previous"]
 

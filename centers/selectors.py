@@ -22,7 +22,7 @@ from django.db.models import Count, Max, Q
 from geo_directory.sql import column, table
 from regions.models import Commune, Province, Region
 
-from . import public_shape
+from . import changes, public_shape
 from .models import LISTED_STATUSES, Center
 
 # Counting stops here: beyond it the count is not given (a wide radius in a dense area
@@ -95,6 +95,8 @@ class Page:
     count: int | None
     beyond_radius: bool
     last_change: float | None  # seconds since 1970
+    # Given to a sync: where the next page, or the next sync, goes on from.
+    sync_cursor: str | None = None
 
 
 @dataclass
@@ -109,6 +111,11 @@ class CenterSearch:
         if "lat" not in self.parameters:
             return None
         return Point(self.parameters["lon"], self.parameters["lat"], srid=4326)
+
+    @property
+    def syncing(self) -> bool:
+        """A copy kept in sync: from a time, or from where the last sync stopped."""
+        return "modified_since" in self.parameters or "cursor" in self.parameters
 
     @property
     def radius_km(self) -> float | None:
@@ -148,11 +155,26 @@ class CenterSearch:
             cursor.execute(statement, params)
             rows = cursor.fetchall()
         return Page(
-            items=[item for item, _last in rows],
+            items=[item for item, *_rest in rows],
             count=count,
             beyond_radius=beyond,
             last_change=float(rows[0][1]) if rows else None,
+            sync_cursor=self._sync_cursor(rows),
         )
+
+    def _sync_cursor(self, rows) -> str | None:
+        """Where a sync goes on from: after the last record of a full page; after a page
+        that is not full, from the first change not yet settled when it was read (every
+        settled one was in it)."""
+        if not self.syncing:
+            return None
+        if rows and len(rows) == self.limit:
+            return changes.cursor_text(rows[-1][2], rows[-1][3])
+        if rows:
+            return changes.cursor_text(rows[-1][4], 0)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {changes.SETTLED_BELOW}")
+            return changes.cursor_text(cursor.fetchone()[0], 0)
 
     def items(self) -> list[dict]:
         """The page's list items, read (for the site's pages)."""
@@ -201,7 +223,9 @@ class CenterSearch:
             item = f"{function}(c, {_DISTANCE}, %(beyond)s)"
         params.update(limit=self.limit, offset=self.offset)
         statement = (
-            f"SELECT {item}, {_LAST_CHANGE} FROM {_CENTERS} c WHERE {where} "
+            f"SELECT {item}, {_LAST_CHANGE}, {_c('public_change')}, {_c('id')}, "
+            f"{changes.SETTLED_BELOW} "
+            f"FROM {_CENTERS} c WHERE {where} "
             "ORDER BY " + order + " LIMIT %(limit)s OFFSET %(offset)s"
         )
         return statement, params
@@ -245,10 +269,18 @@ class CenterSearch:
         params: dict = {}
         if self.point is not None:
             params.update(lon=p["lon"], lat=p["lat"])
-        if "modified_since" in p:
-            # A copy kept in sync needs every change, archived records as tombstones.
-            conditions = [f"{_c('public_updated_at')} > %(modified_since)s"]
-            params["modified_since"] = p["modified_since"]
+        if self.syncing:
+            # A copy kept in sync needs every change, archived records as tombstones, and
+            # only changes surely committed (centers/changes.py).
+            conditions = [changes.settled(_c("public_change"))]
+            if "cursor" in p:
+                conditions.append(
+                    f"({_c('public_change')}, {_c('id')}) > (%(after_change)s, %(after_id)s)"
+                )
+                params["after_change"], params["after_id"] = p["cursor"]
+            if "modified_since" in p:
+                conditions.append(f"{_c('public_updated_at')} > %(modified_since)s")
+                params["modified_since"] = p["modified_since"]
             if p.get("status"):
                 conditions.append(f"{_c('status')} = ANY(%(status)s)")
                 params["status"] = p["status"]
@@ -290,8 +322,8 @@ class CenterSearch:
             return f"{_POSITION} <-> {_HERE}"
         if p.get("q"):
             return f"{_TEXT_RELEVANCE} DESC, {_c('id')}"
-        if "modified_since" in p:
-            return f"{_c('public_updated_at')}, {_c('id')}"
+        if self.syncing:
+            return f"{_c('public_change')}, {_c('id')}"
         if p.get("bbox"):
             min_lon, min_lat, max_lon, max_lat = p["bbox"]
             params.update(box_lon=(min_lon + max_lon) / 2, box_lat=(min_lat + max_lat) / 2)
