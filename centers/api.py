@@ -4,8 +4,8 @@ centers/public_shape.py; the site's pages are in public_site/."""
 import csv
 import datetime
 import json
+import re
 
-from django.db import connection
 from django.http import StreamingHttpResponse
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
@@ -15,17 +15,20 @@ from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from geo_directory.links import add_page_links
 from geo_directory.parameters import LatitudeField, LongitudeField, WholeNumberField
 from geo_directory.renderers import CSVRenderer, GeoJSONRenderer, PrerenderedJSONRenderer
 
 from . import selectors
 from .filters import CenterSearchParameters, parse_search_parameters
+from .models import Center
 from .selectors import CenterSearch, Page
 from .serializers import CenterDetailSerializer
 from .sheets import quote_formula
 
-# Rows fetched at a time from the database while streaming CSV.
-CSV_BATCH = 2000
+# The statuses an answer holds (open and temporarily closed unless `status` says
+# otherwise), stated in every format: CSV has no other place for it.
+STATUSES_HEADER = "Center-Statuses"
 
 
 PARAMETER_EXAMPLES = {
@@ -73,8 +76,13 @@ def _documented_parameters():
             "format",
             OpenApiTypes.STR,
             enum=["json", "geojson", "csv"],
-            description="json (default, paginated), geojson (an RFC 7946 FeatureCollection) "
-            "or csv (streamed; every matching center, or the `limit` nearest with lat/lon).",
+            description="json (default; pages of `limit`, 20 by default), geojson (an "
+            "RFC 7946 FeatureCollection) or csv. GeoJSON and CSV without `limit` are the "
+            "whole export: every matching center in one streamed response, with an ETag "
+            "(send it back in If-None-Match: 304 while nothing changed) and the exact "
+            "`count` at the end of the collection; with `limit`, they come in pages "
+            "like JSON. Every answer states its statuses (`statuses`, and the header "
+            "Center-Statuses).",
         )
     )
     return parameters
@@ -106,36 +114,52 @@ class CenterViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         search = CenterSearch(parse_search_parameters(request.query_params))
         response_format = request.accepted_renderer.format
+        # GeoJSON and CSV without a limit are the whole export; JSON and syncs come in
+        # pages.
+        whole = response_format != "json" and "limit" not in search.parameters
+        whole = whole and not search.syncing
         if response_format == "csv":
-            return self._csv(search)
-        page = search.page(geojson=response_format == "geojson")
+            response = self._csv(search, paged=not whole)
+        elif whole:
+            response = self._whole_geojson(search)
+        else:
+            return self._page(search, geojson=response_format == "geojson")
+        # Known before the rows are read, so that a copy that is still current costs
+        # no export (ConditionalGetMiddleware answers 304).
+        response["ETag"] = f'W/"{search.version()}"'
+        response["Last-Modified"] = http_date(_last_change().timestamp())
+        return self._stating_statuses(response, search)
+
+    def _page(self, search: CenterSearch, *, geojson: bool) -> Response:
+        page = search.page(geojson=geojson)
         if search.syncing:
             # A sync goes on from its cursor: an offset would skip a record that changed
             # while it ran.
-            envelope = {
-                "count": page.count,
-                "next": self._cursor_link(page.sync_cursor) if _has_more(page, search) else None,
-                "previous": None,
-                "sync_cursor": page.sync_cursor,
-            }
+            next_page = self._cursor_link(page.sync_cursor) if _has_more(page, search) else None
+            previous_page = None
         else:
-            envelope = {
-                "count": page.count,
-                "next": self._link(search.offset + search.limit)
-                if _has_more(page, search)
-                else None,
-                "previous": self._link(max(search.offset - search.limit, 0))
-                if search.offset
-                else None,
-            }
+            more = _has_more(page, search)
+            next_page = self._link(search.offset + search.limit) if more else None
+            previous_page = (
+                self._link(max(search.offset - search.limit, 0)) if search.offset else None
+            )
+        envelope = {"count": page.count, "next": next_page, "previous": previous_page}
+        envelope["statuses"] = search.statuses or Center.Status.values
+        if search.syncing:
+            envelope["sync_cursor"] = page.sync_cursor
         if page.beyond_radius:
             envelope["beyond_radius"] = True
             envelope["detail"] = _(
                 "No center within %(radius)s km: the nearest ones beyond are listed."
             ) % {"radius": f"{search.radius_km:g}"}
-        response = Response(_envelope(envelope, page.items, geojson=response_format == "geojson"))
+        response = Response(_envelope(envelope, page.items, geojson=geojson))
         last_change = page.last_change or _last_change().timestamp()
         response["Last-Modified"] = http_date(last_change)
+        add_page_links(response, next=next_page, previous=previous_page)
+        return self._stating_statuses(response, search)
+
+    def _stating_statuses(self, response, search: CenterSearch):
+        response[STATUSES_HEADER] = ", ".join(search.statuses or Center.Status.values)
         return response
 
     def _link(self, offset: int) -> str:
@@ -148,24 +172,51 @@ class CenterViewSet(viewsets.ReadOnlyModelViewSet):
         url = remove_query_param(self.request.build_absolute_uri(), "offset")
         return replace_query_param(url, "cursor", cursor)
 
-    def _csv(self, search: CenterSearch) -> StreamingHttpResponse:
-        statement, params = search.csv_rows()
+    def _whole_geojson(self, search: CenterSearch) -> StreamingHttpResponse:
+        statement, params = search.whole_statement(geojson=True)
+        head = json.dumps(
+            {
+                "type": "FeatureCollection",
+                "statuses": search.statuses or Center.Status.values,
+                "next": None,
+                "previous": None,
+            }
+        )
+
+        def parts():
+            yield head[:-1] + ', "features": ['
+            count = 0
+            for (feature,) in selectors.stream(statement, params):
+                yield ("," if count else "") + feature
+                count += 1
+            # Counted as written: the number of features of this very answer.
+            yield f'], "count": {count}}}'
+
+        response = StreamingHttpResponse(parts(), content_type=GeoJSONRenderer.media_type)
+        response["Content-Disposition"] = 'inline; filename="centers.geojson"'
+        return response
+
+    def _csv(self, search: CenterSearch, *, paged: bool) -> StreamingHttpResponse:
+        statement, params = search.csv_rows(paged=paged)
         headers = search.csv_headers()
         writer = csv.writer(_Echo())
-        last_change = _last_change()
 
         def lines():
             yield "\ufeff" + writer.writerow(headers)
-            # A server-side cursor: the rows flow to the client without piling up here.
-            with connection.chunked_cursor() as cursor:
-                cursor.execute(statement, params)
-                while rows := cursor.fetchmany(CSV_BATCH):
-                    for row in rows:
-                        yield writer.writerow(_csv_cells(row))
+            for row in selectors.stream(statement, params):
+                yield writer.writerow(_csv_cells(row))
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="centers.csv"'
-        response["Last-Modified"] = http_date(last_change.timestamp())
+        if paged:
+            more = search.offset + search.limit < search.exact_count()
+            add_page_links(
+                response,
+                next=self._link(search.offset + search.limit) if more else None,
+                previous=self._link(max(search.offset - search.limit, 0))
+                if search.offset
+                else None,
+            )
         return response
 
     @extend_schema(
@@ -181,6 +232,10 @@ class CenterViewSet(viewsets.ReadOnlyModelViewSet):
         return response
 
 
+# The phones column: E.164 numbers, space-separated.
+_E164_NUMBERS = re.compile(r"\+[0-9]{4,15}( \+[0-9]{4,15})*")
+
+
 class _Echo:
     """A file-like object whose write returns the line, for streaming csv.writer."""
 
@@ -190,14 +245,16 @@ class _Echo:
 
 def _csv_cells(row) -> list:
     """Text is quoted as in the staff's sheets, so that a name such as `=WEBSERVICE(…)`
-    is no formula; numbers, dates and yes/no cannot be one and are written as they are."""
+    is no formula; numbers, dates, yes/no and the phone numbers (E.164, centers/phones.py:
+    a plus and digits, which a spreadsheet can only read as a number) cannot be one and
+    are written as they are, as the JSON gives them."""
     cells = []
     for value in row:
         if hasattr(value, "isoformat"):
             value = value.isoformat()
         elif isinstance(value, bool):
             value = "yes" if value else "no"
-        elif isinstance(value, str):
+        elif isinstance(value, str) and not _E164_NUMBERS.fullmatch(value):
             value = quote_formula(value)
         cells.append(value)
     return cells

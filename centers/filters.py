@@ -22,6 +22,18 @@ MAX_RADIUS_KM = 500
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
+# Every status, as a request may say in one word.
+ALL_STATUSES = "all"
+
+
+class StatusListField(ChoiceListField):
+    def __init__(self, **kwargs):
+        super().__init__(Center.Status.values, **kwargs)
+
+    def read(self, data):
+        if str(data).strip() == ALL_STATUSES:
+            return list(self.choices)
+        return super().read(data)
 
 
 class CenterSearchParameters(serializers.Serializer):
@@ -45,8 +57,9 @@ class CenterSearchParameters(serializers.Serializer):
         minimum=1,
         maximum=MAX_LIMIT,
         required=False,
-        default=DEFAULT_LIMIT,
-        help_text="Number of results per page (1-100, default 20).",
+        help_text="Number of results per page (1-100). JSON comes in pages, of 20 by "
+        "default; GeoJSON and CSV without `limit` are the whole export: every matching "
+        "center in one streamed response.",
     )
     offset = WholeNumberField(
         minimum=0,
@@ -66,11 +79,10 @@ class CenterSearchParameters(serializers.Serializer):
         required=False,
         help_text="Accessibility feature codes, comma-separated (all of them).",
     )
-    status = ChoiceListField(
-        Center.Status.values,
+    status = StatusListField(
         required=False,
-        help_text="Statuses, comma-separated: open, temporarily_closed, planned, closed "
-        "(default: open,temporarily_closed).",
+        help_text="Statuses, comma-separated: open, temporarily_closed, planned, closed, "
+        "or `all` (default: open,temporarily_closed; every answer states its statuses).",
     )
     region = CodeListField(Region, required=False, help_text="Official region codes.")
     province = CodeListField(Province, required=False, help_text="Official province codes.")

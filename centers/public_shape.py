@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Model
 
+from geo_directory.schema import header_objects
 from geo_directory.sql import column, table
 from regions.models import Commune, Province, Region
 
@@ -97,9 +98,11 @@ LOCATION = PublicField(
         },
         "example": {"type": "Point", "coordinates": [-6.8326, 33.9716]},
     },
+    # The very digits of the JSON's coordinates (as numbers, so that no sheet takes a
+    # minus sign for a formula).
     csv=(
-        ("latitude", f"round(ST_Y({_POSITION})::numeric, 6)"),
-        ("longitude", f"round(ST_X({_POSITION})::numeric, 6)"),
+        ("latitude", f"(ST_AsGeoJSON({_POSITION}, 6)::json #>> '{{coordinates,1}}')::numeric"),
+        ("longitude", f"(ST_AsGeoJSON({_POSITION}, 6)::json #>> '{{coordinates,0}}')::numeric"),
     ),
     description="GeoJSON Point [longitude, latitude], WGS84, 6 decimals. For a sensitive "
     "category: the commune's reference point.",
@@ -277,8 +280,16 @@ PAGE_FIELDS = {
     "count": {
         "type": "integer",
         "nullable": True,
-        "description": "Number of matching centers; null for a nearest-first search "
-        "without radius (it has no bound) and when more than 1,000 match: follow `next`.",
+        "description": "Number of matching centers. In a page, null for a nearest-first "
+        "search without radius (it has no bound) and when more than 1,000 match: follow "
+        "`next`. In a whole export (GeoJSON without `limit`), the exact number of its "
+        "features, given after them.",
+    },
+    "statuses": {
+        "type": "array",
+        "items": {"type": "string", "enum": list(Center.Status.values)},
+        "description": "The statuses this answer holds: those asked for in `status`, "
+        "else open and temporarily_closed; every status in a sync.",
     },
     "next": {"type": "string", "format": "uri", "nullable": True},
     "previous": {"type": "string", "format": "uri", "nullable": True},
@@ -293,7 +304,7 @@ PAGE_FIELDS = {
         "next sync, goes on from; send it back as `cursor`.",
     },
 }
-_PAGE_REQUIRED = ["count", "next", "previous"]
+_PAGE_REQUIRED = ["count", "next", "previous", "statuses"]
 
 
 def list_page_schema() -> dict:
@@ -325,6 +336,10 @@ def feature_collection_schema() -> dict:
 
 # The path of the list in the API, and its answers by content type.
 LIST_PATH = "/api/v1/centers/"
+LIST_ANSWER_HEADERS = {
+    "Center-Statuses": "The statuses the answer holds, comma-separated (as `statuses`).",
+    "Last-Modified": "When anything public in the directory last changed.",
+}
 
 
 def add_schema_components(result, generator, request, public):
@@ -335,7 +350,9 @@ def add_schema_components(result, generator, request, public):
     schemas["CenterFeature"] = feature_schema()
     schemas["CenterPage"] = list_page_schema()
     schemas["CenterFeatureCollection"] = feature_collection_schema()
-    content = result["paths"][LIST_PATH]["get"]["responses"]["200"]["content"]
+    answer = result["paths"][LIST_PATH]["get"]["responses"]["200"]
+    answer.setdefault("headers", {}).update(header_objects(LIST_ANSWER_HEADERS))
+    content = answer["content"]
     content["application/json"]["schema"] = {"$ref": "#/components/schemas/CenterPage"}
     content["application/geo+json"]["schema"] = {
         "$ref": "#/components/schemas/CenterFeatureCollection"

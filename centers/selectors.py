@@ -11,23 +11,28 @@ functions of centers/public_shape.py, and every position, distance and order use
 public position (centers/privacy.py).
 """
 
+import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
 from django.contrib.gis.geos import Point
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Max, Q
 
 from geo_directory.sql import column, table
 from regions.models import Commune, Province, Region
 
 from . import changes, public_shape
+from .filters import DEFAULT_LIMIT
 from .models import LISTED_STATUSES, Center
 
 # Counting stops here: beyond it the count is not given (a wide radius in a dense area
 # would otherwise cost more than the page itself).
 MAX_COUNT = 1_000
+# Rows fetched at a time from the database while streaming a whole export.
+STREAM_BATCH = 2000
 
 
 def _c(name: str) -> str:
@@ -101,8 +106,10 @@ class Page:
 
 @dataclass
 class CenterSearch:
-    """A search whose parameters have been checked (centers/filters.py). `limit` None
-    gives every matching center (the site's region page)."""
+    """A search whose parameters have been checked (centers/filters.py). Its pages have
+    `limit` centers (DEFAULT_LIMIT when not given; None: every matching center, as the
+    site's region page wants); `whole_statement` and `csv_rows` without a limit read
+    every matching center, for a stream."""
 
     parameters: dict
 
@@ -130,7 +137,16 @@ class CenterSearch:
 
     @property
     def limit(self) -> int | None:
-        return self.parameters.get("limit")
+        return self.parameters.get("limit", DEFAULT_LIMIT)
+
+    @property
+    def statuses(self) -> list[str] | None:
+        """The statuses searched for: those asked for, else the listed ones; a sync
+        without `status` takes every status (None), archived records included."""
+        asked = self.parameters.get("status")
+        if asked or self.syncing:
+            return asked or None
+        return list(LISTED_STATUSES)
 
     @property
     def offset(self) -> int:
@@ -180,10 +196,9 @@ class CenterSearch:
         """The page's list items, read (for the site's pages)."""
         return [json.loads(item) for item in self.page().items]
 
-    def csv_rows(self) -> tuple[str, dict]:
-        """The statement of the CSV rows, for a server-side cursor: every matching
-        center, or the `limit` nearest with lat/lon. Its columns are
-        `csv_headers()`."""
+    def csv_rows(self, *, paged: bool) -> tuple[str, dict]:
+        """The statement of the CSV rows, for `stream`: the page, or every matching
+        center. Its columns are `csv_headers()`."""
         where, params = self._where(within=self.radius_km is not None)
         order = self._order(params)
         columns = [expression for _header, expression in self._csv_columns()]
@@ -193,10 +208,47 @@ class CenterSearch:
             # The columns given in a search from a point read the distance by its name.
             source += f", LATERAL (SELECT {_DISTANCE} AS {public_shape.DISTANCE_ARGUMENT}) point"
         statement = f"SELECT {', '.join(columns)} FROM {source} WHERE {where} ORDER BY {order}"
-        if self.point is not None:
-            statement += " LIMIT %(limit)s"
-            params["limit"] = self.limit
+        if paged:
+            statement += " LIMIT %(limit)s OFFSET %(offset)s"
+            params.update(limit=self.limit, offset=self.offset)
         return statement, params
+
+    def whole_statement(self, *, geojson: bool) -> tuple[str, dict]:
+        """Every matching center as JSON texts (list items or GeoJSON features), in the
+        search's order, for `stream`: the whole export. Within a radius means within
+        it: an export lists no center beyond."""
+        function = public_shape.FEATURE_FUNCTION if geojson else public_shape.LIST_ITEM_FUNCTION
+        where, params = self._where(within=self.radius_km is not None)
+        order = self._order(params)
+        if self.point is None:
+            item = f"{function}(c, NULL, NULL)"
+        else:
+            item = f"{function}(c, {_DISTANCE}, false)"
+        return f"SELECT {item} FROM {_CENTERS} c WHERE {where} ORDER BY {order}", params
+
+    def exact_count(self) -> int:
+        """How many centers match, however many (the count of a CSV page, whose rows are
+        read without one)."""
+        where, params = self._where(within=self.radius_km is not None)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {_CENTERS} c WHERE {where}", params)
+            return cursor.fetchone()[0]
+
+    def version(self) -> str:
+        """A short text that changes whenever the matching centers do: which ones match,
+        and how often each was written (every write adds one to a center's version) and
+        in which transaction its public facts last changed (centers/changes.py). The
+        ETag of a streamed answer, known before its rows are read."""
+        where, params = self._where(within=self.radius_km is not None)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*), coalesce(sum({_c('id')}), 0), "
+                f"coalesce(sum({_c('version')}), 0), coalesce(sum({_c('public_change')}), 0) "
+                f"FROM {_CENTERS} c WHERE {where}",
+                params,
+            )
+            state = cursor.fetchone()
+        return hashlib.sha256(repr(state).encode()).hexdigest()[:32]
 
     def csv_headers(self) -> list[str]:
         return [header for header, _expression in self._csv_columns()]
@@ -287,7 +339,7 @@ class CenterSearch:
         else:
             # Listed: not archived, of the statuses asked for or else the listed ones.
             conditions = [f"NOT {_c('archived')}", f"{_c('status')} = ANY(%(status)s)"]
-            params["status"] = p.get("status") or list(LISTED_STATUSES)
+            params["status"] = self.statuses
         for parameter, key in _KEYS.items():
             if p.get(parameter):
                 conditions.append(f"{_c(key)} = ANY(%({parameter})s)")
@@ -329,6 +381,16 @@ class CenterSearch:
             params.update(box_lon=(min_lon + max_lon) / 2, box_lat=(min_lat + max_lat) / 2)
             return f"{_FROM_BOX_CENTRE}, {_c('id')}"
         return f"{_c('region')}, {_c('name_fr')}, {_c('name_ar')}, {_c('id')}"
+
+
+def stream(statement: str, params: dict) -> Iterator[tuple]:
+    """The rows of a statement as the client reads them, through a server-side cursor in
+    one transaction: rows do not pile up in the app, each fetch is a short statement
+    (within the public time limits), and the stream is one consistent snapshot."""
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
+        cursor.execute(statement, params)
+        while rows := cursor.fetchmany(STREAM_BATCH):
+            yield from rows
 
 
 # The centers the planners measure access to: open and published (a temporarily closed

@@ -40,6 +40,23 @@ NOT_MODIFIED = (
 )
 
 
+# The headers of every successful answer, and of every list.
+HEADERS = {
+    "ETag": "Of the answer's content: sent back in If-None-Match, it gives a 304 while the "
+    "answer holds. A streamed export's ETag is weak (W/) and known before its rows.",
+}
+LIST_HEADERS = {
+    "Link": 'The next and previous pages (RFC 8288): `<url>; rel="next"`, '
+    '`<url>; rel="prev"`, the same as the body\'s `next` and `previous`.',
+}
+
+
+def header_objects(headers: dict[str, str]) -> dict:
+    return {
+        name: {"description": text, "schema": {"type": "string"}} for name, text in headers.items()
+    }
+
+
 def add_problem_responses(result, generator, request, public):
     """drf-spectacular post-processing hook (SPECTACULAR_SETTINGS)."""
     result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM
@@ -47,9 +64,14 @@ def add_problem_responses(result, generator, request, public):
     for methods in result.get("paths", {}).values():
         for operation in methods.values():
             responses = operation.setdefault("responses", {})
-            # Answers carry an ETag (a streamed CSV excepted); a conditional request for the
-            # same answer gets no body.
+            # Every answer carries an ETag; a conditional request for the same answer gets
+            # no body.
             responses.setdefault("304", {"description": NOT_MODIFIED})
+            if "200" in responses:
+                headers = responses["200"].setdefault("headers", {})
+                headers.update(header_objects(HEADERS))
+                if operation.get("operationId", "").endswith("_list"):
+                    headers.update(header_objects(LIST_HEADERS))
             for status, description in ERRORS.items():
                 response = responses.setdefault(status, {"description": description})
                 response["content"] = content

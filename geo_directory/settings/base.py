@@ -302,7 +302,7 @@ CORS_ALLOW_HEADERS = [
     "if-modified-since",
     "x-api-key",
 ]
-CORS_EXPOSE_HEADERS = ["etag", "last-modified", "retry-after"]
+CORS_EXPOSE_HEADERS = ["etag", "last-modified", "retry-after", "link", "center-statuses"]
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Social centers of Morocco",

@@ -139,7 +139,7 @@ def test_sensitive_center_is_at_its_communes_reference_point_in_every_format(api
     assert item["location"]["coordinates"] == pytest.approx([reference.x, reference.y], abs=1e-6)
     assert item["location_precision"] == "commune"
 
-    collection = json.loads(get(api_client, format="geojson").content)
+    collection = json.loads(get(api_client, format="geojson").getvalue())
     feature = next(f for f in collection["features"] if f["properties"]["slug"] == sale.slug)
     assert feature["geometry"]["coordinates"] == pytest.approx([reference.x, reference.y], abs=1e-6)
 
@@ -151,7 +151,7 @@ def test_sensitive_center_is_at_its_communes_reference_point_in_every_format(api
     assert detail["location"]["coordinates"] == pytest.approx([reference.x, reference.y], abs=1e-6)
     assert detail["address_fr"] == "" and "secrète" not in json.dumps(detail)
     exact = [round(sale.location.x, 6), round(sale.location.y, 6)]
-    for body in (get(api_client).content, get(api_client, format="geojson").content):
+    for body in (get(api_client).content, get(api_client, format="geojson").getvalue()):
         assert json.dumps(exact)[1:-1] not in body.decode()
     assert not results(get(api_client, q="secrète"))
 
@@ -172,7 +172,7 @@ def test_geojson_is_an_rfc7946_feature_collection(api_client, directory):
     response = get(api_client, format="geojson", **HERE)
 
     assert response["Content-Type"].startswith("application/geo+json")
-    collection = json.loads(response.content)
+    collection = json.loads(response.getvalue())
     assert collection["type"] == "FeatureCollection"
     feature = collection["features"][0]
     assert feature["type"] == "Feature"

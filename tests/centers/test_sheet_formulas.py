@@ -201,6 +201,6 @@ def test_the_public_csv_quotes_hostile_names_and_leaves_coordinates_numbers(api_
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert sorted(row["name_fr"] for row in rows) == sorted("'" + n for n in HOSTILE_UNTRIMMED)
-    assert {row["longitude"] for row in rows} == {"-6.822500"}
-    assert {row["latitude"] for row in rows} == {"34.024000"}
+    assert {row["longitude"] for row in rows} == {"-6.8225"}
+    assert {row["latitude"] for row in rows} == {"34.024"}
     assert {row["archived"] for row in rows} == {"no"}
