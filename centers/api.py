@@ -95,6 +95,8 @@ class CenterViewSet(viewsets.ReadOnlyModelViewSet):
 
     lookup_field = "slug"
     lookup_value_regex = r"[^/]+"
+    # Its pages are its own (`list`): nearest-first, cursor and whole exports.
+    pagination_class = None
     renderer_classes = [PrerenderedJSONRenderer, GeoJSONRenderer, CSVRenderer]
     serializer_class = CenterDetailSerializer
 

@@ -4,8 +4,9 @@ each region, province or commune live from the nearest open center."""
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import viewsets
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
+
+from geo_directory.pagination import DirectoryPagination
 
 from .indicators import Level, coverage_by_area, holding, national_coverage
 from .serializers import (
@@ -15,12 +16,6 @@ from .serializers import (
     CoveragePageSerializer,
     CoverageParameters,
 )
-
-
-class CoveragePagination(LimitOffsetPagination):
-    # Regions (12) and provinces (75) fit in the first page; communes (1,503) take pages.
-    default_limit = 100
-    max_limit = 500
 
 
 def _documented_parameters() -> list[OpenApiParameter]:
@@ -84,19 +79,19 @@ class CoverageViewSet(viewsets.ViewSet):
         category = parameters.validated_data["category"]
         level = parameters.validated_data["level"]
         national = national_coverage(category)
-        paginator = CoveragePagination()
+        # Regions (12) and provinces (75) fit in the first page; communes (1,503) take pages.
+        paginator = DirectoryPagination()
         page = paginator.paginate_queryset(coverage_by_area(level, category), request, view=self)
         rows = CommuneCoverageSerializer if level == Level.COMMUNE else AreaCoverageSerializer
-        return Response(
-            {
-                "category": category.code,
-                "level": level,
-                "refreshed_at": national["refreshed_at"],
-                "directory": holding(category),
-                "national": CoverageFiguresSerializer(national).data,
-                "count": paginator.count,
-                "next": paginator.get_next_link(),
-                "previous": paginator.get_previous_link(),
-                "results": rows(page, many=True).data,
-            }
+        return paginator.linked(
+            Response(
+                {
+                    "category": category.code,
+                    "level": level,
+                    "refreshed_at": national["refreshed_at"],
+                    "directory": holding(category),
+                    "national": CoverageFiguresSerializer(national).data,
+                    **paginator.envelope(rows(page, many=True).data),
+                }
+            )
         )

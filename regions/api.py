@@ -9,10 +9,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from geo_directory.pagination import PlacePagination
 from geo_directory.problems import OutsideMorocco
 from geo_directory.renderers import GeoJSONRenderer, PrerenderedJSONRenderer
 
@@ -53,11 +53,6 @@ class ProvinceViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = ProvinceFilter
 
 
-class CommunePagination(LimitOffsetPagination):
-    default_limit = 100
-    max_limit = 500
-
-
 class CommuneViewSet(viewsets.ReadOnlyModelViewSet):
     """Communes, optionally of one province or region; paginated with limit and offset."""
 
@@ -67,11 +62,12 @@ class CommuneViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d{2}\.\d{3}\.\d{2}\.\d{1,2}"
     filter_backends = [DjangoFilterBackend]
     filterset_class = CommuneFilter
-    pagination_class = CommunePagination
 
 
 class PlaceViewSet(viewsets.ViewSet):
     """The gazetteer: find a region, province or commune by name, or by a point."""
+
+    pagination_class = PlacePagination
 
     @extend_schema(parameters=[PlaceSearchParameters], responses=PlaceSerializer(many=True))
     def list(self, request, format=None):
@@ -79,9 +75,11 @@ class PlaceViewSet(viewsets.ViewSet):
         starting with it, then close spellings; larger populations first."""
         parameters = PlaceSearchParameters(data=request.query_params)
         parameters.is_valid(raise_exception=True)
-        places = Place.objects.search(parameters.validated_data["q"])
-        places = places[: parameters.validated_data["limit"]]
-        return Response(PlaceSerializer(places, many=True).data)
+        paginator = self.pagination_class()
+        places = paginator.paginate_queryset(
+            Place.objects.search(parameters.validated_data["q"]), request, view=self
+        )
+        return paginator.get_paginated_response(PlaceSerializer(places, many=True).data)
 
     @extend_schema(
         parameters=[CoordinatesParameters],

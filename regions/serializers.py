@@ -117,9 +117,6 @@ class PlaceSearchParameters(serializers.Serializer):
         help_text="Place name in Arabic or French (accents, case, Arabic spelling variants "
         "and small typos do not matter).",
     )
-    limit = serializers.IntegerField(
-        min_value=1, max_value=50, default=10, help_text="Maximum number of places (1-50)."
-    )
 
 
 class CoordinatesParameters(serializers.Serializer):

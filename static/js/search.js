@@ -62,10 +62,10 @@
     pending = setTimeout(function () {
       var url = place.dataset.placesUrl + "?limit=8&q=" + encodeURIComponent(text);
       fetch(url, { headers: { Accept: "application/json", "Accept-Language": document.documentElement.lang } })
-        .then(function (response) { return response.ok ? response.json() : []; })
-        .then(function (places) {
+        .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+        .then(function (page) {
           suggestions.textContent = "";
-          places.forEach(function (found) {
+          page.results.forEach(function (found) {
             var name = document.documentElement.lang === "ar" ? found.name_ar : found.name_fr;
             var option = document.createElement("option");
             option.value = name + " — " + found.code;

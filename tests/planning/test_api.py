@@ -76,8 +76,8 @@ def test_commune_level_is_paginated_and_gives_each_communes_distance(api_client,
     assert body["count"] == 1503
     assert len(body["results"]) == 500
     assert "offset=500" in body["next"]
-    body = get(api_client, category="disability", level="commune", limit=1000).json()
-    assert len(body["results"]) == 500  # at most 500 a page
+    too_many = get(api_client, category="disability", level="commune", limit=1000)
+    assert too_many.status_code == 400 and too_many.json()["parameter"] == "limit"
     pages = [
         get(api_client, category="disability", level="commune", limit=500, offset=offset).json()
         for offset in (0, 500, 1000, 1500)

