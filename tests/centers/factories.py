@@ -75,6 +75,24 @@ def make_center(
     return center_create(user=user, fields=fields, position=position, services=services)
 
 
+STATUSES = ["open", "temporarily_closed", "planned", "closed"]
+
+
+def make_row_of_centers(count: int, *, categories: list[Category]) -> list:
+    """`count` centers a hundred metres apart south-east of Rabat (region 04), of every
+    status in turn and of the categories in turn, every other one with a phone number."""
+    return [
+        make_center(
+            at=(33.85 + index * 0.001, -6.75),
+            category=categories[index % len(categories)],
+            name_fr=f"Centre {index:03}",
+            status=STATUSES[index % len(STATUSES)],
+            phones=["+212537000000"] if index % 2 else [],
+        )
+        for index in range(count)
+    ]
+
+
 def make_staff(username: str, *, role: str, regions=()):
     """A staff member in one of the two roles, assigned to regions given by code."""
     user = get_user_model().objects.create_user(

@@ -13,12 +13,11 @@ from centers.models import Center
 from centers.positions import position_resolve
 from centers.services import center_archive, center_update
 
-from .factories import CASABLANCA, CategoryFactory, make_center
+from .factories import CASABLANCA, STATUSES, CategoryFactory, make_center, make_row_of_centers
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/centers/"
-STATUSES = ["open", "temporarily_closed", "planned", "closed"]
 # More than a page (100) can hold.
 IN_RABAT_REGION = 130
 
@@ -29,16 +28,7 @@ def region_04():
     Casablanca-Settat; the women's ones are sensitive."""
     disability = CategoryFactory(code="disability")
     women = CategoryFactory(code="women", sensitive=True)
-    centers = [
-        make_center(
-            at=(33.85 + index * 0.001, -6.75),
-            category=women if index % 10 == 0 else disability,
-            name_fr=f"Centre {index:03}",
-            status=STATUSES[index % len(STATUSES)],
-            phones=["+212537000000"] if index % 2 else [],
-        )
-        for index in range(IN_RABAT_REGION)
-    ]
+    centers = make_row_of_centers(IN_RABAT_REGION, categories=[women, *[disability] * 9])
     elsewhere = make_center(at=CASABLANCA, category=disability, name_fr="Centre Anfa")
     return {"centers": centers, "elsewhere": elsewhere}
 
