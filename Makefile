@@ -29,7 +29,7 @@ endif
 SYSTEM_PURPOSE := run
 
 .PHONY: run test check setup web-port system-packages database migrate data translations static \
-	lint typecheck db-start db-stop bench bench-imports bench-places loadtest
+	lint typecheck db-start db-stop bench bench-imports bench-exports bench-places loadtest
 
 run: web-port setup static
 	@echo "Serving on http://127.0.0.1:$(PORT)/ with the job worker (Ctrl-C to stop)"
@@ -105,6 +105,9 @@ bench: setup
 
 bench-imports: setup
 	$(PY) benchmarks/imports.py
+
+bench-exports: setup
+	$(PY) benchmarks/exports.py
 
 bench-places: setup
 	$(PY) benchmarks/place_search.py
