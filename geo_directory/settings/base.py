@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "partners",
     "planning",
     "sheet_jobs",
+    "hsds",
     # Above the others: the public pages read centers, regions and planning.
     "public_site",
 ]
