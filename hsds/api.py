@@ -1,19 +1,20 @@
 """The directory in the HSDS 3 API's shapes (Open Referral's openapi.json, bundled in
 hsds/schema/): paged lists of services, organizations, locations and services at
-locations, and each record by its id with what HSDS nests in it.
+locations, each record by its id with what HSDS nests in it, and the tabular package.
 The records are those of hsds/records.py; pages follow HSDS's `page` and `per_page`, and
 give their neighbours in a Link header (RFC 8288, geo_directory/links.py)."""
 
 import datetime
 import math
 
+from django.http import FileResponse
 from django.urls import reverse
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
-from rest_framework.renderers import JSONRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
@@ -23,12 +24,13 @@ from centers.selectors import last_public_change
 from geo_directory.links import add_page_links
 from geo_directory.parameters import WholeNumberField
 
-from . import openapi, records, specification
+from . import openapi, package, records, specification
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000_000
 TAG = "hsds"
+PACKAGE_FILENAME = "social-centers-morocco-hsds.zip"
 # Last-Modified of an empty directory.
 _EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
@@ -287,3 +289,34 @@ class ServiceAtLocationView(_HsdsView):
     def get(self, request, id):
         center = _center(records.SERVICE_AT_LOCATION, id)
         return _record(records.service_at_location_detail(center), center)
+
+
+class ZipRenderer(BaseRenderer):
+    """Chooses the zip; the view sends the file itself. Errors are written as JSON."""
+
+    media_type = "application/zip"
+    format = "zip"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return JSONRenderer().render(data, accepted_media_type, renderer_context)
+
+
+class PackageView(APIView):
+    renderer_classes = [ZipRenderer]
+
+    @extend_schema(
+        operation_id="getTabularPackage",
+        tags=[TAG],
+        description="Every HSDS table of the directory as CSV (organizations.csv, "
+        "services.csv, locations.csv, addresses.csv, …) with a datapackage.json "
+        "describing them (Frictionless Data Package), in a zip built on each request.",
+        responses={(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY)},
+    )
+    def get(self, request):
+        modified = last_public_change() or _EPOCH
+        file, digest = package.package_file(centers=records.listed_centers(), modified=modified)
+        response = FileResponse(
+            file, as_attachment=True, filename=PACKAGE_FILENAME, content_type="application/zip"
+        )
+        response["ETag"] = f'"{digest}"'
+        return _last_modified(response, modified)

@@ -23,4 +23,5 @@ urlpatterns = [
         api.ServiceAtLocationView.as_view(),
         name="hsds-service-at-location",
     ),
+    path("package.zip", api.PackageView.as_view(), name="hsds-package"),
 ]

@@ -292,6 +292,7 @@ def test_the_schema_documents_the_hsds_operations_with_hsds_parameters(api_clien
     }
     assert set(operations) == {
         BASE,
+        f"{BASE}package.zip",
         *(f"{BASE}{name}/" for name in LISTS),
         *(f"{BASE}{name}/{{id}}" for name in DETAILS),
     }

@@ -41,6 +41,7 @@ def known_requests(centers) -> list[tuple[str, dict, dict]]:
     rabat = centers["rabat"].pk
     requests = [
         (f"{BASE}", {}, {}),
+        (f"{BASE}package.zip", {}, {}),
         (f"{BASE}organizations/{{id}}", {"id": record_id(ORGANIZATION, "Entraide Nationale")}, {}),
         (f"{BASE}organizations/{{id}}", {"id": record_id(ORGANIZATION, "")}, {}),
         (f"{BASE}organizations/", {}, {"per_page": 2, "page": 2}),
@@ -95,5 +96,6 @@ def test_the_checks_of_every_answer_request_every_hsds_route(api_client):
     make_hsds_directory()
 
     requested = {resolve(url.partition("?")[0]).route for url in every_answer(api_client)}
+    requested.add(resolve(f"{BASE}package.zip").route)
 
     assert requested == hsds_routes()
