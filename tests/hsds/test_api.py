@@ -108,6 +108,26 @@ def test_statuses_notes_missing_names_and_managing_bodies(api_client, directory)
     assert marrakech["phones"] == [] and "email" not in marrakech
 
 
+@pytest.mark.parametrize(
+    ("language", "not_recorded"),
+    [("fr", "Organisme gestionnaire non renseigné"), ("ar", "الهيئة المسيّرة غير مسجّلة")],
+)
+def test_the_directorys_own_texts_follow_the_language_asked_for(
+    api_client, directory, language, not_recorded
+):
+    casablanca = directory["casablanca"]
+    url = f"{BASE}services/{record_id(SERVICE, casablanca.pk)}"
+
+    service = api_client.get(url, HTTP_ACCEPT_LANGUAGE=language).json()
+
+    assert service["organization"]["name"] == not_recorded
+    term = service["attributes"][0]["taxonomy_term"]
+    assert term["language"] == language
+    assert term["name"] == getattr(casablanca.category, f"name_{language}")
+    # What staff wrote is given as they wrote it.
+    assert service["name"] == "Centre Anfa"
+
+
 def test_one_organization_per_managing_body_and_one_for_those_not_recorded(api_client, directory):
     body = api_client.get(f"{BASE}organizations/").json()
 
