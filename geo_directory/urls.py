@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/problems/<slug:slug>", problem_types, name="problem-type"),
     path("api/v1/", include("regions.urls")),
     path("api/v1/", include(router.urls)),
+    path("api/v1/hsds/", include("hsds.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"

