@@ -134,6 +134,10 @@ class NulCharacterMiddleware:
         return self.get_response(request)
 
 
+# Answers already compressed (the HSDS package): gzip would spend time and gain nothing.
+COMPRESSED_TYPES = {"application/zip"}
+
+
 class ApiGZipMiddleware(GZipMiddleware):
     """Compresses the API's answers (the region boundaries weigh 120 KB as text, about a
     quarter once compressed). Pages are left alone: compressing a page that holds a
@@ -141,6 +145,6 @@ class ApiGZipMiddleware(GZipMiddleware):
     (BREACH); the API's answers hold no secret."""
 
     def process_response(self, request, response):
-        if not is_api_request(request):
+        if not is_api_request(request) or response.get("Content-Type") in COMPRESSED_TYPES:
             return response
         return super().process_response(request, response)

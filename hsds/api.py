@@ -9,7 +9,9 @@ import math
 
 from django.http import FileResponse
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -20,7 +22,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from centers.models import Center
-from centers.selectors import last_public_change
+from centers.selectors import CenterSearch, last_public_change
 from geo_directory.links import add_page_links
 from geo_directory.parameters import WholeNumberField
 
@@ -156,9 +158,10 @@ def _centers_page(record):
 
 def _center(kind: str, identifier) -> Center:
     """The listed center whose record of this kind has this id, with its details."""
-    center = records.with_details(
-        records.having_id(records.listed_centers(), kind, identifier)
-    ).first()
+    center_id = records.center_id_of(kind, identifier)
+    center = None
+    if center_id is not None:
+        center = records.with_details(records.listed_centers().filter(pk=center_id)).first()
     if center is None:
         raise NotFound
     return center
@@ -314,9 +317,18 @@ class PackageView(APIView):
     )
     def get(self, request):
         modified = last_public_change() or _EPOCH
-        file, digest = package.package_file(centers=records.listed_centers(), modified=modified)
+        # Known before the package is built, so that a copy still current costs no build:
+        # the listed centers' state (centers/selectors.py) and the language of the
+        # directory's own texts.
+        etag = f'W/"{CenterSearch({}).version()}-{get_language()}"'
+        not_modified = get_conditional_response(
+            request, etag=etag, last_modified=int(modified.timestamp())
+        )
+        if not_modified is not None:
+            return not_modified
+        file = package.package_file(centers=records.listed_centers(), modified=modified)
         response = FileResponse(
             file, as_attachment=True, filename=PACKAGE_FILENAME, content_type="application/zip"
         )
-        response["ETag"] = f'"{digest}"'
+        response["ETag"] = etag
         return _last_modified(response, modified)

@@ -19,7 +19,6 @@ formulas as the centers CSV is (centers/sheets.py).
 import contextlib
 import csv
 import datetime
-import hashlib
 import io
 import json
 import shutil
@@ -185,16 +184,14 @@ def _entry(path: str, date_time) -> zipfile.ZipInfo:
     return entry
 
 
-def package_file(*, centers, modified: datetime.datetime) -> tuple[IO[bytes], str]:
-    """The zip in a temporary file, at its start, and the SHA-256 of its bytes (hex)."""
+def package_file(*, centers, modified: datetime.datetime) -> IO[bytes]:
+    """The zip in a temporary file, at its start."""
     # Closed by the caller: the response that sends it.
     output = tempfile.TemporaryFile()  # noqa: SIM115
     try:
         package_write(output, centers=centers, modified=modified)
         output.seek(0)
-        digest = hashlib.file_digest(output, "sha256").hexdigest()
-        output.seek(0)
     except BaseException:
         output.close()
         raise
-    return output, digest
+    return output

@@ -19,17 +19,19 @@ not recorded by the directory: they are left out. A text that HSDS requires and 
 directory does not record (an organization's description, a postal code, the description
 of a service term) is an empty string, never made up.
 
-Identifiers are UUID 5 under NAMESPACE of "<kind>:<key>", so that a record keeps its id
-from one export to the next; `RecordId` computes the same UUID in SQL (uuid-ossp's
-uuid_generate_v5), to find a record by its id.
+Identifiers stay the same from one export to the next. A center's own records (its
+service, location and service_at_location) carry the center's id inside their UUID, a
+version 8 UUID (RFC 9562: a layout of the project's own) under the project's prefix, so
+that a record asked for by its id is found through the primary key; every other record's
+id is the UUID 5 under NAMESPACE of "<kind>:<key>".
 """
 
 import functools
 import uuid
 from datetime import UTC
 
-from django.db.models import F, Func, Prefetch, QuerySet, TextField, UUIDField, Value
-from django.db.models.functions import Cast, Concat, Trim
+from django.db.models import F, Prefetch, QuerySet
+from django.db.models.functions import Trim
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -104,22 +106,34 @@ _AREAS = ("commune", "province", "region")
 _LANGUAGES = ("ar", "fr")
 
 
+# The kinds of a center's own records, as numbered in their UUIDs.
+CENTER_KINDS = {SERVICE: 1, LOCATION: 2, SERVICE_AT_LOCATION: 3}
+# A center's record's UUID: the namespace's first 48 bits, version 8, the kind (12 bits),
+# the variant (2 bits, 0b10) and the center's id (62 bits).
+_PREFIX = NAMESPACE.int >> 80
+_CENTER_ID_BITS = 62
+
+
+def _center_record_head(kind: str) -> int:
+    return (_PREFIX << 80) | (8 << 76) | (CENTER_KINDS[kind] << 64) | (0b10 << 62)
+
+
 # A center's records name its service and location many times over: each id is computed
 # once (a UUID 5 costs a SHA-1).
 @functools.lru_cache(maxsize=4096)
 def record_id(kind: str, key) -> str:
+    if kind in CENTER_KINDS:
+        return str(uuid.UUID(int=_center_record_head(kind) | int(key)))
     return str(uuid.uuid5(NAMESPACE, f"{kind}:{key}"))
 
 
-class RecordId(Func):
-    """`record_id(kind, key)` computed by the database, for a key expression."""
-
-    function = "uuid_generate_v5"
-    output_field = UUIDField()
-
-    def __init__(self, kind: str, key):
-        name = Concat(Value(f"{kind}:"), Cast(key, TextField()), output_field=TextField())
-        super().__init__(Value(NAMESPACE, output_field=UUIDField()), name)
+def center_id_of(kind: str, identifier: uuid.UUID) -> int | None:
+    """The id of the center whose record of this kind has this id; None for an id that
+    is no such record's."""
+    head = _center_record_head(kind)
+    if identifier.int >> _CENTER_ID_BITS != head >> _CENTER_ID_BITS:
+        return None
+    return identifier.int & ((1 << _CENTER_ID_BITS) - 1)
 
 
 # The key of a center's organization: its managing organisation, trimmed ("" for none).
@@ -166,12 +180,6 @@ def with_details(centers: QuerySet) -> QuerySet:
     )
 
 
-def having_id(centers: QuerySet, kind: str, identifier: uuid.UUID) -> QuerySet:
-    """The center whose record of this kind (service, location, service_at_location) has
-    this id."""
-    return centers.alias(record_id=RecordId(kind, "id")).filter(record_id=identifier)
-
-
 def organization_keys() -> QuerySet:
     """The distinct keys of the listed centers' organizations, in order."""
     return (
@@ -185,12 +193,12 @@ def organization_keys() -> QuerySet:
 
 
 def organization_key_of(identifier: uuid.UUID) -> str | None:
-    """The key of the organization that has this id, if it manages a listed center."""
-    return (
-        organization_keys()
-        .alias(record_id=RecordId(ORGANIZATION, ORGANIZATION_KEY))
-        .filter(record_id=identifier)
-        .first()
+    """The key of the organization that has this id, if it manages a listed center (the
+    organizations are few: their ids are computed here)."""
+    wanted = str(identifier)
+    return next(
+        (key for key in organization_keys().iterator() if record_id(ORGANIZATION, key) == wanted),
+        None,
     )
 
 

@@ -131,7 +131,12 @@ KNOWN_REQUESTS = [
 
 
 def test_known_requests_cover_every_operation():
-    operations = {operation.ok().path for operation in schema.get_all_operations()}
+    # The HSDS operations' known requests need HSDS ids: tests/hsds/test_openapi.py.
+    operations = {
+        operation.ok().path
+        for operation in schema.get_all_operations()
+        if not operation.ok().path.startswith("/api/v1/hsds/")
+    }
 
     assert {path for path, _parameters, _query in KNOWN_REQUESTS} == operations
 

@@ -20,6 +20,7 @@ import io
 import itertools
 import json
 import re
+import zipfile
 from dataclasses import dataclass
 from urllib.parse import unquote, urlencode, urlsplit
 
@@ -31,7 +32,8 @@ from django.urls.exceptions import Resolver404
 from django.utils import translation
 
 from centers import privacy
-from centers.models import Center
+from centers.models import LISTED_STATUSES, Center
+from hsds.records import LOCATION, ORGANIZATION, SERVICE, SERVICE_AT_LOCATION, record_id
 from partners.throttling import AnonymousRateThrottle
 from planning.services import coverage_refresh
 from regions.models import Commune, Province, Region
@@ -238,6 +240,10 @@ def crawl(client, api_client, centers: dict[str, Center]) -> list[Finding]:
     for url in public_urls(centers):
         response = (api_client if url.startswith("/api/") else client).get(url)
         content = b"".join(response.streaming_content) if response.streaming else response.content
+        if response.get("Content-Type") == "application/zip":
+            # The HSDS package: every file of it.
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                content = b"\n".join(archive.read(name) for name in archive.namelist())
         bodies[url] = body = content.decode()
         if response.status_code >= 500 or (response.status_code >= 400 and url not in ERROR_PAGES):
             findings.append(
@@ -255,6 +261,32 @@ def crawl(client, api_client, centers: dict[str, Center]) -> list[Finding]:
     findings += coverage_findings(bodies, centers)
     findings += ordinary_center_findings(bodies, centers)
     return findings
+
+
+def hsds_urls(centers: dict[str, Center]) -> list[str]:
+    """Every HSDS list and package, and every listed center's HSDS records by id."""
+    base = "/api/v1/hsds/"
+    lists = ["services/", "organizations/", "locations/", "service_at_locations/"]
+    kinds = {
+        "services": SERVICE,
+        "locations": LOCATION,
+        "service_at_locations": SERVICE_AT_LOCATION,
+    }
+    listed = [c for c in centers.values() if c.status in LISTED_STATUSES and not c.archived]
+    return [
+        base,
+        f"{base}package.zip",
+        *(f"{base}{name}?per_page=100" for name in lists),
+        *(
+            f"{base}{name}/{record_id(kind, center.pk)}"
+            for center in listed
+            for name, kind in kinds.items()
+        ),
+        *(
+            f"{base}organizations/{record_id(ORGANIZATION, key)}"
+            for key in sorted({center.managing_organisation.strip() for center in listed})
+        ),
+    ]
 
 
 def public_urls(centers: dict[str, Center]) -> list[str]:
@@ -303,6 +335,7 @@ def public_urls(centers: dict[str, Center]) -> list[str]:
         *(f"/api/v1/places/locate.json?{_at(origin)}" for origin in origins),
         *coverage_urls(),
         "/api/v1/coverage.json?category=women&level=region",
+        *hsds_urls(centers),
     ]
     pages = [
         "/",

@@ -5,7 +5,6 @@ and query counts."""
 import uuid
 
 import pytest
-from django.db import connection
 
 from centers.models import LISTED_STATUSES, Center
 from hsds import records, specification
@@ -13,8 +12,6 @@ from hsds.records import (
     LOCATION,
     ORGANIZATION,
     SERVICE,
-    SERVICE_AT_LOCATION,
-    RecordId,
     record_id,
 )
 
@@ -55,7 +52,8 @@ def test_a_service_is_a_listed_center_with_its_public_facts(api_client, director
 
     service = service_of(api_client, rabat)
 
-    assert service["id"] == str(uuid.uuid5(records.NAMESPACE, f"service:{rabat.pk}"))
+    identifier = uuid.UUID(service["id"])
+    assert identifier.version == 8 and identifier.int & (2**62 - 1) == rabat.pk
     assert (service["name"], service["alternate_name"]) == ("مركز حسان", "Centre Hassan")
     assert service["description"] == "مركز للتوجيه\n\nCentre d'orientation"
     assert service["eligibility_description"] == rabat.eligibility_fr
@@ -251,16 +249,18 @@ def test_an_unknown_id_is_a_404_problem(api_client, directory, name):
         assert response.json()["type"] == "/api/v1/problems/not-found"
 
 
-def test_records_keep_their_uuid5_and_the_database_finds_them_by_it(directory):
-    centers = Center.objects.filter(pk__in=[directory[name].pk for name in LISTED])
-    for kind in (SERVICE, LOCATION, SERVICE_AT_LOCATION):
-        computed = dict(centers.annotate(rid=RecordId(kind, "id")).values_list("pk", "rid"))
-        assert {pk: str(rid) for pk, rid in computed.items()} == {
-            pk: record_id(kind, pk) for pk in computed
-        }
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT uuid_generate_v5(%s, %s)", [records.NAMESPACE, "organization:x"])
-        assert str(cursor.fetchone()[0]) == record_id(ORGANIZATION, "x")
+def test_a_centers_records_carry_its_id_and_no_other_kinds(api_client, directory):
+    rabat = directory["rabat"]
+    ids = {kind: uuid.UUID(record_id(kind, rabat.pk)) for kind in records.CENTER_KINDS}
+
+    assert len(set(ids.values())) == 3
+    for kind, identifier in ids.items():
+        assert identifier.version == 8 and identifier.variant == uuid.RFC_4122
+        assert records.center_id_of(kind, identifier) == rabat.pk
+        for other in set(records.CENTER_KINDS) - {kind}:
+            assert records.center_id_of(other, identifier) is None
+    assert api_client.get(f"{BASE}services/{ids[LOCATION]}").status_code == 404
+    assert records.center_id_of(SERVICE, uuid.UUID(record_id(ORGANIZATION, "x"))) is None
     key = records.organization_key_of(uuid.UUID(record_id(ORGANIZATION, "Entraide Nationale")))
     assert key == "Entraide Nationale"
 

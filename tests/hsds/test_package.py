@@ -10,6 +10,7 @@ import zipfile
 
 import pytest
 
+from centers.services import center_archive
 from hsds import package, specification
 from hsds.api import PACKAGE_FILENAME
 
@@ -194,13 +195,31 @@ def test_the_same_directory_makes_the_same_bytes_and_a_304(api_client, directory
     assert api_client.get(URL, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
 
 
+def test_a_copy_still_current_costs_no_build_and_a_change_gives_a_new_package(
+    api_client, directory, monkeypatch
+):
+    first, _content = download(api_client)
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("a 304 builds no package")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(package, "package_write", no_build)
+        assert api_client.get(URL, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    center_archive(user=None, center=directory["rabat"])
+    changed = api_client.get(URL, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+    assert "Content-Encoding" not in api_client.get(URL, HTTP_ACCEPT_ENCODING="gzip")
+
+
 def test_the_package_is_read_in_chunks_in_a_few_queries(
     api_client, directory, monkeypatch, django_assert_num_queries
 ):
     monkeypatch.setattr(package, "CHUNK", 2)
-    # The directory's last change, the cursor the centers come through, then for each
-    # of the two chunks their services and accessibility features.
-    with django_assert_num_queries(1 + 1 + 2 * 2):
+    # The directory's last change and state (its ETag), the cursor the centers come
+    # through, then for each of the two chunks their services and accessibility features.
+    with django_assert_num_queries(2 + 1 + 2 * 2):
         _response, content = download(api_client)
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         assert len(rows(archive, descriptor(archive)["resources"][1])[1]) == len(LISTED)
