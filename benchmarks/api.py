@@ -19,13 +19,11 @@ and the EXPLAIN ANALYZE plans; with --profile N, where (a)'s time goes in N requ
 """
 
 import argparse
-import io
 import json
 import os
 import random
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -33,7 +31,7 @@ sys.path.insert(0, str(PROJECT))
 os.chdir(PROJECT)
 
 
-from benchmarks.databases import recreate_bench_database, use_bench_database
+from benchmarks.databases import fresh_bench_database, grow_synthetic_centers, use_bench_database
 
 # Everything below runs against the bench database, never the demo one.
 use_bench_database("bench")
@@ -43,7 +41,6 @@ import django
 django.setup()
 
 from django.contrib.gis.geos import Point
-from django.core.management import call_command
 from django.db import connection
 
 from benchmarks.load_generator import Server, measure, served_environment
@@ -133,25 +130,18 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    recreate_bench_database()
+    fresh_bench_database()
     print(f"Bench database: {connection.settings_dict['NAME']}")
-    call_command("migrate", no_input=True, verbosity=0)
-    call_command("load_admin_areas", verbosity=0, stdout=io.StringIO())
-    call_command("loaddata", "fixtures/categories.json", "fixtures/services.json", verbosity=0)
     points = sample_points(500)
 
     results: dict[int, dict] = {}
     plans_use_index = []
     generated = 0
     for size in args.sizes:
-        started = time.monotonic()
-        call_command("generate_synthetic_centers", count=size - generated, stdout=io.StringIO())
+        seconds = grow_synthetic_centers(size, generated)
         generated = size
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE centers_center")
-        print(f"\n=== {size:,} centers (filled in {time.monotonic() - started:.0f} s)")
+        print(f"\n=== {size:,} centers (filled in {seconds:.0f} s)")
         results[size] = {}
-        connection.close()
         with Server(os.environ, args.port, SERVED_SETTINGS) as server:
             scenarios = scenario_paths(points)
             common = {COMMON: scenarios.pop(COMMON)}

@@ -1,7 +1,8 @@
 """The benchmarks' own databases, on the same server as DATABASE_URL, never the demo one.
 
 Each script calls `use_bench_database(suffix)` before Django is set up, then
-`recreate_bench_database()` to start from an empty database.
+`fresh_bench_database()` (or `recreate_bench_database()`) to start from an empty
+database, and `grow_synthetic_centers` to fill it.
 """
 
 import os
@@ -36,3 +37,33 @@ def recreate_bench_database() -> None:
     with connection._nodb_cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         cursor.execute(f'CREATE DATABASE "{name}"')
+
+
+def fresh_bench_database() -> None:
+    """An empty bench database with the schema, the administrative areas and the reference
+    data (categories, services, accessibility features, helplines): no center."""
+    import io
+
+    from django.core.management import call_command
+
+    recreate_bench_database()
+    call_command("migrate", no_input=True, verbosity=0)
+    call_command("load_admin_areas", verbosity=0, stdout=io.StringIO())
+    call_command("load_reference_data", verbosity=0)
+
+
+def grow_synthetic_centers(total: int, present: int) -> float:
+    """Adds synthetic centers up to `total` (`present` there already), analyses the table,
+    and returns the seconds it took."""
+    import io
+    import time
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    started = time.monotonic()
+    call_command("generate_synthetic_centers", count=total - present, stdout=io.StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE centers_center")
+    connection.close()
+    return time.monotonic() - started

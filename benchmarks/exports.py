@@ -14,7 +14,6 @@ time of a conditional request answered 304 with the export's ETag.
 
 import argparse
 import http.client
-import io
 import os
 import sys
 import threading
@@ -25,7 +24,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 os.chdir(PROJECT)
 
-from benchmarks.databases import recreate_bench_database, use_bench_database
+from benchmarks.databases import fresh_bench_database, grow_synthetic_centers, use_bench_database
 
 # Everything below runs against the bench database, never the demo one.
 use_bench_database("bench_exports")
@@ -34,7 +33,6 @@ import django
 
 django.setup()
 
-from django.core.management import call_command
 from django.db import connection
 
 from benchmarks.load_generator import Server
@@ -104,20 +102,13 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8766, help="gunicorn's, on 127.0.0.1")
     args = parser.parse_args()
 
-    recreate_bench_database()
+    fresh_bench_database()
     print(f"Bench database: {connection.settings_dict['NAME']}")
-    call_command("migrate", no_input=True, verbosity=0)
-    call_command("load_admin_areas", verbosity=0, stdout=io.StringIO())
-    call_command("loaddata", "fixtures/categories.json", "fixtures/services.json", verbosity=0)
     generated = 0
     for size in args.sizes:
-        started = time.monotonic()
-        call_command("generate_synthetic_centers", count=size - generated, stdout=io.StringIO())
+        seconds = grow_synthetic_centers(size, generated)
         generated = size
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE centers_center")
-        connection.close()
-        print(f"\n=== {size:,} centers (filled in {time.monotonic() - started:.0f} s)")
+        print(f"\n=== {size:,} centers (filled in {seconds:.0f} s)")
         print(
             f"{'export':28} | status | first byte s | total s |     MB |  MB/s | "
             "features/rows | peak MB | 304 ms"

@@ -32,7 +32,7 @@ sys.path.insert(0, str(PROJECT))
 os.chdir(PROJECT)
 
 
-from benchmarks.databases import recreate_bench_database, use_bench_database
+from benchmarks.databases import fresh_bench_database, use_bench_database
 
 # Everything below runs against the bench database, never the demo one.
 use_bench_database("bench_imports")
@@ -44,7 +44,6 @@ django.setup()
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import setup_test_environment
@@ -125,10 +124,7 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=50000)
     options = parser.parse_args()
 
-    recreate_bench_database()
-    call_command("migrate", verbosity=0)
-    call_command("load_admin_areas", verbosity=0, stdout=io.StringIO())
-    call_command("load_reference_data", verbosity=0)
+    fresh_bench_database()
     setup_test_environment()
     admin = get_user_model().objects.create_superuser("bench", password="x" * 20)
     client = Client()
