@@ -5,9 +5,10 @@ statement within 1 s).
 It builds a separate database (`<name>_bench_exports` on the same server; never the demo
 one), fills it with synthetic centers, starts the app under gunicorn with production
 settings, and for the whole GeoJSON and CSV export, and a region's, reads the answer to
-its end and prints the time to the first byte and to the last, the size, the throughput,
-the features or rows counted, gunicorn's peak resident memory while it streams, and the
-time of a conditional request answered 304 with the export's ETag.
+its end and prints the time to the first byte and to the last, the size, the
+throughput, the features or rows counted (and says so when the database holds another
+number), gunicorn's peak resident memory while it streams, and the time of a conditional
+request answered 304 with the export's ETag.
 
     .venv/bin/python benchmarks/exports.py [--sizes 100000 1000000] [--port 8766]
 """
@@ -34,8 +35,11 @@ import django
 django.setup()
 
 from django.db import connection
+from django.http import QueryDict
 
 from benchmarks.load_generator import Server
+from centers.filters import parse_search_parameters
+from centers.selectors import CenterSearch
 
 EXPORTS = {
     "GeoJSON, every status": "/api/v1/centers/?format=geojson&status=all",
@@ -96,6 +100,14 @@ def read_export(port: int, path: str, server: Server) -> dict:
     }
 
 
+def matching(path: str) -> int:
+    """How many centers the database holds for the export's query."""
+    query = QueryDict(path.partition("?")[2])
+    count = CenterSearch(parse_search_parameters(query)).exact_count()
+    connection.close()
+    return count
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
@@ -116,12 +128,14 @@ def main() -> None:
         with Server(os.environ, args.port) as server:
             for name, path in EXPORTS.items():
                 figures = read_export(args.port, path, server)
+                expected = matching(path)
                 print(
                     f"{name:28} | {figures['status']:>6} | {figures['first_byte_s']:12.2f} | "
                     f"{figures['total_s']:7.1f} | {figures['mb']:6.0f} | "
                     f"{figures['mb'] / figures['total_s']:5.1f} | {figures['items']:>13,} | "
                     f"{figures['peak_mb']:7.0f} | {figures['conditional_ms']:6.0f}"
                     + ("" if figures["conditional"] == 304 else f" (got {figures['conditional']})")
+                    + ("" if figures["items"] == expected else f" (EXPECTED {expected:,} ROWS)")
                 )
 
 

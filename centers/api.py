@@ -4,7 +4,6 @@ centers/public_shape.py; the site's pages are in public_site/."""
 import csv
 import datetime
 import json
-import re
 
 from django.http import StreamingHttpResponse
 from django.utils.http import http_date
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
@@ -19,17 +19,11 @@ from geo_directory.links import add_page_links
 from geo_directory.parameters import LatitudeField, LongitudeField, WholeNumberField
 from geo_directory.renderers import CSVRenderer, GeoJSONRenderer, PrerenderedJSONRenderer
 
-from . import selectors
+from . import public_shape, selectors
 from .filters import CenterSearchParameters, parse_search_parameters
-from .models import Center
 from .selectors import CenterSearch, Page
 from .serializers import CenterDetailSerializer
 from .sheets import quote_formula
-
-# The statuses an answer holds (open and temporarily closed unless `status` says
-# otherwise), stated in every format: CSV has no other place for it.
-STATUSES_HEADER = "Center-Statuses"
-
 
 PARAMETER_EXAMPLES = {
     "lat": "34.0209",
@@ -120,6 +114,7 @@ class CenterViewSet(viewsets.ReadOnlyModelViewSet):
         # pages.
         whole = response_format != "json" and "limit" not in search.parameters
         whole = whole and not search.syncing
+        _refuse_what_the_format_cannot_give(request, search, response_format, whole=whole)
         if response_format == "csv":
             response = self._csv(search, paged=not whole)
         elif whole:
@@ -128,7 +123,7 @@ class CenterViewSet(viewsets.ReadOnlyModelViewSet):
             return self._page(search, geojson=response_format == "geojson")
         # Known before the rows are read, so that a copy that is still current costs
         # no export (ConditionalGetMiddleware answers 304).
-        response["ETag"] = f'W/"{search.version()}"'
+        response["ETag"] = f'W/"{search.version(of=response_format)}"'
         response["Last-Modified"] = http_date(_last_change().timestamp())
         return self._stating_statuses(response, search)
 
@@ -146,7 +141,7 @@ class CenterViewSet(viewsets.ReadOnlyModelViewSet):
                 self._link(max(search.offset - search.limit, 0)) if search.offset else None
             )
         envelope = {"count": page.count, "next": next_page, "previous": previous_page}
-        envelope["statuses"] = search.statuses or Center.Status.values
+        envelope["statuses"] = search.statuses
         if search.syncing:
             envelope["sync_cursor"] = page.sync_cursor
         if page.beyond_radius:
@@ -161,7 +156,7 @@ class CenterViewSet(viewsets.ReadOnlyModelViewSet):
         return self._stating_statuses(response, search)
 
     def _stating_statuses(self, response, search: CenterSearch):
-        response[STATUSES_HEADER] = ", ".join(search.statuses or Center.Status.values)
+        response[public_shape.STATUSES_HEADER] = ", ".join(search.statuses)
         return response
 
     def _link(self, offset: int) -> str:
@@ -179,7 +174,7 @@ class CenterViewSet(viewsets.ReadOnlyModelViewSet):
         head = json.dumps(
             {
                 "type": "FeatureCollection",
-                "statuses": search.statuses or Center.Status.values,
+                "statuses": search.statuses,
                 "next": None,
                 "previous": None,
             }
@@ -234,10 +229,6 @@ class CenterViewSet(viewsets.ReadOnlyModelViewSet):
         return response
 
 
-# The phones column: E.164 numbers, space-separated.
-_E164_NUMBERS = re.compile(r"\+[0-9]{4,15}( \+[0-9]{4,15})*")
-
-
 class _Echo:
     """A file-like object whose write returns the line, for streaming csv.writer."""
 
@@ -247,19 +238,33 @@ class _Echo:
 
 def _csv_cells(row) -> list:
     """Text is quoted as in the staff's sheets, so that a name such as `=WEBSERVICE(…)`
-    is no formula; numbers, dates, yes/no and the phone numbers (E.164, centers/phones.py:
-    a plus and digits, which a spreadsheet can only read as a number) cannot be one and
-    are written as they are, as the JSON gives them."""
+    is no formula, and a phone number `+212…` keeps its plus rather than turn into a
+    sum; numbers, dates and yes/no cannot be one and are written as they are."""
     cells = []
     for value in row:
         if hasattr(value, "isoformat"):
             value = value.isoformat()
         elif isinstance(value, bool):
             value = "yes" if value else "no"
-        elif isinstance(value, str) and not _E164_NUMBERS.fullmatch(value):
+        elif isinstance(value, str):
             value = quote_formula(value)
         cells.append(value)
     return cells
+
+
+def _refuse_what_the_format_cannot_give(request, search, response_format, *, whole: bool):
+    if response_format == "csv" and search.syncing:
+        raise ValidationError(
+            {"format": [_("A sync comes in pages of JSON or GeoJSON: ask for one of them.")]}
+        )
+    if whole and "offset" in request.query_params:
+        raise ValidationError(
+            {
+                "offset": [
+                    _("An offset needs a limit: without one, GeoJSON and CSV give every center.")
+                ]
+            }
+        )
 
 
 def _has_more(page: Page, search: CenterSearch) -> bool:

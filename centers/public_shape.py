@@ -16,6 +16,8 @@ Expressions read only public fields (centers/privacy.py): `c` is the center's ro
 `m` its commune's. Table and column names come from the models' metadata.
 """
 
+import functools
+import hashlib
 from dataclasses import dataclass, field
 
 from django.db.models import Model
@@ -230,6 +232,14 @@ $$;
 """
 
 
+@functools.cache
+def shape_digest() -> str:
+    """Of the public shape as this code writes it: a deploy that changes it changes the
+    ETags of what it writes."""
+    declared = repr([(f.key, f.sql, f.csv) for f in all_fields()])
+    return hashlib.sha256((functions_sql() + declared).encode()).hexdigest()[:16]
+
+
 def functions_create(sender=None, *, using: str = "default", **kwargs) -> None:
     """Writes the functions into the database (a post_migrate receiver)."""
     from django.db import connections
@@ -336,8 +346,11 @@ def feature_collection_schema() -> dict:
 
 # The path of the list in the API, and its answers by content type.
 LIST_PATH = "/api/v1/centers/"
+# The statuses an answer holds (open and temporarily closed unless `status` says
+# otherwise), stated in every format: CSV has no other place for it.
+STATUSES_HEADER = "Center-Statuses"
 LIST_ANSWER_HEADERS = {
-    "Center-Statuses": "The statuses the answer holds, comma-separated (as `statuses`).",
+    STATUSES_HEADER: "The statuses the answer holds, comma-separated (as `statuses`).",
     "Last-Modified": "When anything public in the directory last changed.",
 }
 

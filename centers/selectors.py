@@ -26,13 +26,16 @@ from regions.models import Commune, Province, Region
 
 from . import changes, public_shape
 from .filters import DEFAULT_LIMIT
-from .models import LISTED_STATUSES, Center
+from .models import LISTED_STATUSES, AccessibilityFeature, Category, Center, Service
 
 # Counting stops here: beyond it the count is not given (a wide radius in a dense area
 # would otherwise cost more than the page itself).
 MAX_COUNT = 1_000
-# Rows fetched at a time from the database while streaming a whole export.
+# Rows fetched at a time from the database while streaming a whole export, and how long
+# the stream may wait for the client to take them (a 2,000-feature batch is about 1 MB:
+# 5 minutes let a 30 kbit/s connection through).
 STREAM_BATCH = 2000
+STREAM_IDLE_LIMIT = "5min"
 
 
 def _c(name: str) -> str:
@@ -49,6 +52,47 @@ _DISTANCE = f"round(ST_Distance({_POSITION}, {_HERE}))::int"
 _LAST_CHANGE = (
     f"extract(epoch FROM (SELECT {column(Center, 'public_updated_at')} FROM {_CENTERS} "
     f"ORDER BY {column(Center, 'public_updated_at')} DESC LIMIT 1))"
+)
+
+
+def _texts_of(model, columns: list[str]) -> str:
+    """The digest of some columns of every row of a small table."""
+    row = ", ".join(f"t.{column(model, name)}::text" for name in ["id", *columns])
+    return (
+        f"(SELECT md5(string_agg(concat_ws('|', {row}), ',' ORDER BY t.id)) FROM {table(model)} t)"
+    )
+
+
+# Whatever answers say of a center's category, services, features and areas, besides
+# their codes (names, descriptions), in one digest.
+_REFERENCE_TEXTS = (
+    "md5(concat("
+    + ", ".join(
+        [
+            *(
+                _texts_of(model, ["code", "name_ar", "name_fr", "name_en"])
+                for model in (Service, AccessibilityFeature)
+            ),
+            _texts_of(
+                Category,
+                [
+                    "code",
+                    "name_ar",
+                    "name_fr",
+                    "name_en",
+                    "description_ar",
+                    "description_fr",
+                    "description_en",
+                    "sensitive",
+                ],
+            ),
+            *(
+                _texts_of(model, ["code", "name_ar", "name_fr"])
+                for model in (Region, Province, Commune)
+            ),
+        ]
+    )
+    + "))"
 )
 
 
@@ -140,13 +184,12 @@ class CenterSearch:
         return self.parameters.get("limit", DEFAULT_LIMIT)
 
     @property
-    def statuses(self) -> list[str] | None:
+    def statuses(self) -> list[str]:
         """The statuses searched for: those asked for, else the listed ones; a sync
-        without `status` takes every status (None), archived records included."""
-        asked = self.parameters.get("status")
-        if asked or self.syncing:
-            return asked or None
-        return list(LISTED_STATUSES)
+        without `status` takes every status, archived records included."""
+        if asked := self.parameters.get("status"):
+            return asked
+        return list(Center.Status.values if self.syncing else LISTED_STATUSES)
 
     @property
     def offset(self) -> int:
@@ -234,21 +277,25 @@ class CenterSearch:
             cursor.execute(f"SELECT count(*) FROM {_CENTERS} c WHERE {where}", params)
             return cursor.fetchone()[0]
 
-    def version(self) -> str:
-        """A short text that changes whenever the matching centers do: which ones match,
-        and how often each was written (every write adds one to a center's version) and
-        in which transaction its public facts last changed (centers/changes.py). The
-        ETag of a streamed answer, known before its rows are read."""
+    def version(self, *, of: str) -> str:
+        """A short text that changes whenever the answer `of` (its format, and for
+        whom it is written) would: which centers match and in which transaction the
+        public facts of each last changed (centers/changes.py; an edit of what only
+        staff see, such as a sensitive center's exact position, moves nothing here), the
+        names that answers carry of categories, services, features and areas, and the
+        public shape itself. The ETag of a streamed answer, known before its rows are
+        read."""
         where, params = self._where(within=self.radius_km is not None)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT count(*), coalesce(sum({_c('id')}), 0), "
-                f"coalesce(sum({_c('version')}), 0), coalesce(sum({_c('public_change')}), 0) "
+                f"coalesce(sum({_c('public_change')}), 0), ({_REFERENCE_TEXTS}) "
                 f"FROM {_CENTERS} c WHERE {where}",
                 params,
             )
             state = cursor.fetchone()
-        return hashlib.sha256(repr(state).encode()).hexdigest()[:32]
+        text = repr((of, state, public_shape.shape_digest()))
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
 
     def csv_headers(self) -> list[str]:
         return [header for header, _expression in self._csv_columns()]
@@ -395,11 +442,19 @@ class CenterSearch:
 def stream(statement: str, params: dict) -> Iterator[tuple]:
     """The rows of a statement as the client reads them, through a server-side cursor in
     one transaction: rows do not pile up in the app, each fetch is a short statement
-    (within the public time limits), and the stream is one consistent snapshot."""
-    with transaction.atomic(), connection.chunked_cursor() as cursor:
-        cursor.execute(statement, params)
-        while rows := cursor.fetchmany(STREAM_BATCH):
-            yield from rows
+    (within the public time limits), and the stream is one consistent snapshot. Between
+    two fetches the transaction waits for the client to take the rows sent: a slow
+    connection may take longer than the public idle limit, so the stream has its own."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('idle_in_transaction_session_timeout', %s, true)",
+                [STREAM_IDLE_LIMIT],
+            )
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(statement, params)
+            while rows := cursor.fetchmany(STREAM_BATCH):
+                yield from rows
 
 
 # The centers the planners measure access to: open and published (a temporarily closed

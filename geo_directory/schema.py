@@ -51,6 +51,12 @@ LIST_HEADERS = {
 }
 
 
+def _is_list(operation: dict) -> bool:
+    """A paged list: DRF's (`…_list`) and HSDS's (`getPaginatedListOf…`)."""
+    name = operation.get("operationId", "")
+    return name.endswith("_list") or name.startswith("getPaginatedList")
+
+
 def header_objects(headers: dict[str, str]) -> dict:
     return {
         name: {"description": text, "schema": {"type": "string"}} for name, text in headers.items()
@@ -70,7 +76,7 @@ def add_problem_responses(result, generator, request, public):
             if "200" in responses:
                 headers = responses["200"].setdefault("headers", {})
                 headers.update(header_objects(HEADERS))
-                if operation.get("operationId", "").endswith("_list"):
+                if _is_list(operation):
                     headers.update(header_objects(LIST_HEADERS))
             for status, description in ERRORS.items():
                 response = responses.setdefault(status, {"description": description})

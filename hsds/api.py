@@ -7,6 +7,7 @@ give their neighbours in a Link header (RFC 8288, geo_directory/links.py)."""
 import datetime
 import math
 
+from django.db import transaction
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
@@ -244,6 +245,8 @@ class OrganizationView(_HsdsView):
         if key is None:
             raise NotFound
         centers = list(records.organization_services(key))
+        if not centers:  # its last center left since its key was read
+            raise NotFound
         response = Response(records.organization_detail(key, centers))
         return _last_modified(response, max(center.public_updated_at for center in centers))
 
@@ -320,13 +323,17 @@ class PackageView(APIView):
         # Known before the package is built, so that a copy still current costs no build:
         # the listed centers' state (centers/selectors.py) and the language of the
         # directory's own texts.
-        etag = f'W/"{CenterSearch({}).version()}-{get_language()}"'
+        etag = f'W/"{CenterSearch({}).version(of=package.written_as(get_language()))}"'
         not_modified = get_conditional_response(
             request, etag=etag, last_modified=int(modified.timestamp())
         )
         if not_modified is not None:
             return not_modified
-        file = package.package_file(centers=records.listed_centers(), modified=modified)
+        # One snapshot for every table, read through cursors that a transaction keeps
+        # (outside one, each would first be filled whole, beyond the public time limit
+        # at national scale).
+        with transaction.atomic():
+            file = package.package_file(centers=records.listed_centers(), modified=modified)
         response = FileResponse(
             file, as_attachment=True, filename=PACKAGE_FILENAME, content_type="application/zip"
         )

@@ -19,11 +19,14 @@ formulas as the centers CSV is (centers/sheets.py).
 import contextlib
 import csv
 import datetime
+import functools
+import hashlib
 import io
 import json
 import shutil
 import tempfile
 import zipfile
+from pathlib import Path
 from typing import IO
 
 from . import records, specification
@@ -182,6 +185,18 @@ def _entry(path: str, date_time) -> zipfile.ZipInfo:
     entry = zipfile.ZipInfo(path, date_time=date_time)
     entry.compress_type = zipfile.ZIP_DEFLATED
     return entry
+
+
+@functools.cache
+def _code_digest() -> str:
+    source = b"".join(Path(path).read_bytes() for path in (records.__file__, __file__))
+    return hashlib.sha256(source).hexdigest()[:16]
+
+
+def written_as(language: str) -> str:
+    """What, besides the centers, the package's bytes depend on: the code that writes it
+    and the language of the directory's own texts (for its ETag)."""
+    return f"hsds-package {language} {_code_digest()}"
 
 
 def package_file(*, centers, modified: datetime.datetime) -> IO[bytes]:

@@ -404,6 +404,8 @@ def center_searches(centers: dict[str, Center]) -> dict[str, Search]:
         _centers_url(params, response_format): Search(params, response_format, must_list)
         for params, must_list in kinds
         for response_format in FORMATS
+        # A sync comes in JSON or GeoJSON pages: CSV is refused.
+        if not ("modified_since" in params and response_format == "csv")
     }
 
 

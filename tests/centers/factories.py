@@ -78,7 +78,7 @@ def make_center(
 STATUSES = ["open", "temporarily_closed", "planned", "closed"]
 
 
-def make_row_of_centers(count: int, *, categories: list[Category]) -> list:
+def make_row_of_centers(count: int, *, categories: list[Category], **fields) -> list:
     """`count` centers a hundred metres apart south-east of Rabat (region 04), of every
     status in turn and of the categories in turn, every other one with a phone number."""
     return [
@@ -88,6 +88,7 @@ def make_row_of_centers(count: int, *, categories: list[Category]) -> list:
             name_fr=f"Centre {index:03}",
             status=STATUSES[index % len(STATUSES)],
             phones=["+212537000000"] if index % 2 else [],
+            **fields,
         )
         for index in range(count)
     ]
