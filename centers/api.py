@@ -135,11 +135,7 @@ class CenterViewSet(viewsets.ReadOnlyModelViewSet):
             next_page = self._cursor_link(page.sync_cursor) if _has_more(page, search) else None
             previous_page = None
         else:
-            more = _has_more(page, search)
-            next_page = self._link(search.offset + search.limit) if more else None
-            previous_page = (
-                self._link(max(search.offset - search.limit, 0)) if search.offset else None
-            )
+            next_page, previous_page = self._neighbours(search, more=_has_more(page, search))
         envelope = {"count": page.count, "next": next_page, "previous": previous_page}
         envelope["statuses"] = search.statuses
         if search.syncing:
@@ -158,6 +154,13 @@ class CenterViewSet(viewsets.ReadOnlyModelViewSet):
     def _stating_statuses(self, response, search: CenterSearch):
         response[public_shape.STATUSES_HEADER] = ", ".join(search.statuses)
         return response
+
+    def _neighbours(self, search: CenterSearch, *, more: bool) -> tuple[str | None, str | None]:
+        """The addresses of the next page (when there are more) and the previous one, of
+        a page chosen by offset."""
+        next_page = self._link(search.offset + search.limit) if more else None
+        previous_page = self._link(max(search.offset - search.limit, 0)) if search.offset else None
+        return next_page, previous_page
 
     def _link(self, offset: int) -> str:
         url = self.request.build_absolute_uri()
@@ -207,13 +210,8 @@ class CenterViewSet(viewsets.ReadOnlyModelViewSet):
         response["Content-Disposition"] = 'attachment; filename="centers.csv"'
         if paged:
             more = search.offset + search.limit < search.exact_count()
-            add_page_links(
-                response,
-                next=self._link(search.offset + search.limit) if more else None,
-                previous=self._link(max(search.offset - search.limit, 0))
-                if search.offset
-                else None,
-            )
+            next_page, previous_page = self._neighbours(search, more=more)
+            add_page_links(response, next=next_page, previous=previous_page)
         return response
 
     @extend_schema(
