@@ -5,6 +5,7 @@ what the person chose to write (the text, and a way to reach them if they gave o
 address of their connection, no account, nothing about what they searched for.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,15 @@ from regions.models import Commune, Region
 # A suggestion's text, and the way to reach its author, at most.
 MAX_TEXT = 2000
 MAX_CONTACT = 200
+
+
+class SuggestionQuerySet(models.QuerySet):
+    def in_regions_of(self, user):
+        """The suggestions a staff member reviews or sees: every region's for the national
+        roles, their assigned regions' for a regional one (centers/roles.py)."""
+        if user.has_perm("centers.manage_all_regions") or user.has_perm("centers.view_all_regions"):
+            return self
+        return self.filter(region__in=Region.objects.filter(staff_assignments__user=user))
 
 
 class Suggestion(models.Model):
@@ -67,6 +77,19 @@ class Suggestion(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.WAITING
     )
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    # The review: by whom, when, and why (a reason is required to reject).
+    review_note = models.TextField(_("review note"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    objects = SuggestionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("suggestion")
