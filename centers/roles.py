@@ -62,6 +62,8 @@ ROLES = [
             "partners.view_apikey",
             "partners.add_apikey",
             "partners.change_apikey",
+            "suggestions.view_suggestion",
+            "suggestions.change_suggestion",
         ),
     ),
     Role(
@@ -74,6 +76,8 @@ ROLES = [
             "centers.add_center",
             "centers.change_center",
             *(f"centers.view_{model}" for model in _TAXONOMIES),
+            "suggestions.view_suggestion",
+            "suggestions.change_suggestion",
         ),
     ),
     Role(
@@ -85,6 +89,7 @@ ROLES = [
             "centers.view_all_regions",
             "centers.view_center",
             *(f"centers.view_{model}" for model in _TAXONOMIES),
+            "suggestions.view_suggestion",
         ),
     ),
 ]

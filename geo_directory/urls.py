@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from public_site import views as site
+from suggestions import views as suggestions
 
 from .api import router
 from .health import healthz, security_txt
@@ -27,8 +28,11 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", site.home, name="home"),
     path("centers/<str:slug>/", site.center_detail, name="center-detail"),
+    path("centers/<str:slug>/suggest/", suggestions.suggest_for_center, name="suggest-center"),
     path("regions/", site.region_list, name="region-list"),
     path("regions/<str:code>/", site.region_detail, name="region-detail"),
+    path("regions/<str:code>/suggest/", suggestions.suggest_for_region, name="suggest-region"),
+    path("suggestions/received/<str:receipt>/", suggestions.received, name="suggestion-received"),
     # Before the admin, whose catch-all would take it: staff pages of the planning tools.
     path("admin/planning/", include("planning.urls")),
     path("admin/", admin.site.urls),

@@ -23,9 +23,11 @@ from centers.public_shape import feature_from_item
 from centers.templatetags.directory import localized
 from geo_directory import parameters
 from planning.indicators import region_summary
-from regions.models import Place, Region, language_order
+from regions.models import Commune, Place, Region, language_order
 
 RESULTS = 10
+# Beyond this, the nearest center is far: the page asks who knows one nearer.
+NEAR_METRES = 30_000
 # Coordinates kept in a search's address: 3 decimals of a degree, about 100 m, enough to
 # find the nearest centers without recording where someone stands.
 COORDINATE_DECIMALS = 3
@@ -81,6 +83,12 @@ def home(request):
         )
         items = search.items()
     cards = _cards(items, categories)
+    nothing_near = None
+    if origin is not None and (not items or items[0]["distance_m"] > NEAR_METRES):
+        # Where the search started, at commune level: who may know a center there.
+        nothing_near = (
+            Commune.objects.without_boundaries().select_related("province__region").at(origin.point)
+        )
     shown = {*chosen, *(card.category for card in cards)}
     context = {
         "categories": categories,
@@ -88,6 +96,7 @@ def home(request):
         "origin": origin,
         "problem": problem,
         "centers": cards,
+        "nothing_near": nothing_near,
         "place": request.GET.get("place", ""),
         "map_data": _map_data(items),
         "map_legend": _map_legend(categories),

@@ -349,6 +349,9 @@ def public_urls(centers: dict[str, Center]) -> list[str]:
         *(f"/centers/{slug}/" for slug in slugs),
         "/regions/",
         *(f"/regions/{code}/" for code in regions),
+        *(f"/centers/{slug}/suggest/" for slug in slugs),
+        *(f"/regions/{code}/suggest/" for code in regions),
+        "/suggestions/received/no-such-receipt/",
         "/centers/no-such-center/",
         "/no-such-page/",
         # Staff only: an anonymous visitor is sent to the sign-in page.
@@ -367,7 +370,11 @@ ERROR_PAGES = {
     *(
         prefix + page
         for prefix in LANGUAGE_PREFIXES
-        for page in ("/centers/no-such-center/", "/no-such-page/")
+        for page in (
+            "/centers/no-such-center/",
+            "/no-such-page/",
+            "/suggestions/received/no-such-receipt/",
+        )
     ),
 }
 
@@ -607,7 +614,8 @@ def page_findings(bodies: dict[str, str], centers: dict[str, Center]) -> list[Fi
             continue
         path = urlsplit(url).path.removeprefix("/fr").removeprefix("/en")
         expects_map = path.startswith(("/centers/", "/regions/0")) or "lat=" in url
-        if expects_map and "no-such" not in path:
+        # The suggestion forms have no map.
+        if expects_map and "no-such" not in path and not path.endswith("/suggest/"):
             findings += _map_findings(url, body, centers)
         if "lat=" in url:
             findings += _card_findings(url, body, centers)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "planning",
     "sheet_jobs",
     "hsds",
+    "suggestions",
     # Above the others: the public pages read centers, regions and planning.
     "public_site",
 ]
@@ -292,6 +293,9 @@ REST_FRAMEWORK = {
 # CACHE_URL=dbcache://api_cache, after `manage.py createcachetable`) makes quotas exact
 # across workers; the default, per process, counts each worker separately.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+# Suggestions from the public one client may send in an hour (suggestions/limits.py).
+SUGGESTIONS_PER_HOUR = env.int("SUGGESTIONS_PER_HOUR", default=10)
 
 # The API is public and read-only: any site may read it from a browser.
 CORS_ALLOW_ALL_ORIGINS = True
