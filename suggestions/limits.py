@@ -7,19 +7,15 @@ import hmac
 
 from django.conf import settings
 from django.core.cache import cache
-from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle
 
 WINDOW_SECONDS = 60 * 60
 
 
 def _client_key(request) -> str:
-    """The client's address (behind API_NUM_PROXIES proxies), as a keyed hash."""
-    address = request.META.get("REMOTE_ADDR", "")
-    forwarded = request.headers.get("x-forwarded-for")
-    proxies = api_settings.NUM_PROXIES or 0
-    if proxies and forwarded:
-        hops = [hop.strip() for hop in forwarded.split(",")]
-        address = hops[-min(proxies, len(hops))]
+    """The client's address, as the API's quotas read it (behind API_NUM_PROXIES
+    proxies), as a keyed hash."""
+    address = BaseThrottle().get_ident(request)
     digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256)
     return f"suggestions:client:{digest.hexdigest()[:32]}"
 
