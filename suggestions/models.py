@@ -3,6 +3,9 @@
 A suggestion is never published by itself: staff of its region review it. It keeps only
 what the person chose to write (the text, and a way to reach them if they gave one): no
 address of their connection, no account, nothing about what they searched for.
+
+Leads read in public sources (fixtures/leads.csv, suggestions/leads.py) wait in the same
+queue, each with the center it proposes, until staff verify them.
 """
 
 from django.conf import settings
@@ -18,6 +21,9 @@ MAX_CONTACT = 200
 
 
 class SuggestionQuerySet(models.QuerySet):
+    def waiting(self):
+        return self.filter(status=Suggestion.Status.WAITING)
+
     def in_regions_of(self, user):
         """The suggestions a staff member reviews or sees: every region's for the national
         roles, their assigned regions' for a regional one (centers/roles.py)."""
@@ -71,8 +77,23 @@ class Suggestion(models.Model):
     contact = models.CharField(
         _("how to reach them (if they chose to say)"), max_length=MAX_CONTACT, blank=True
     )
-    # The language of the page it was sent from: the one to answer in.
-    language = models.CharField(_("language"), max_length=8)
+    # The language of the page it was sent from: the one to answer in (none for a lead).
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    # A lead's reference (the `external_ref` of the center it proposes), and that center in
+    # the columns of the centers' sheet, sources included: what staff confirm or correct.
+    lead_ref = models.CharField(
+        _("lead reference"), max_length=100, unique=True, null=True, blank=True
+    )
+    proposed = models.JSONField(_("proposed center"), default=dict, blank=True)
+    # Several people may report the same thing: the others wait on the one that is reviewed.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged",
+        verbose_name=_("merged into"),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.WAITING
     )
@@ -99,3 +120,7 @@ class Suggestion(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.get_kind_display()}"
+
+    @property
+    def is_lead(self) -> bool:
+        return self.lead_ref is not None

@@ -275,4 +275,4 @@ def test_a_second_make_run_changes_nothing_staff_edited(fresh_database):
     assert any("nom choisi par le ministère" in row for row in edited["categories"])
     assert any(",disability," in row and ",t)" in row for row in edited["categories"])
     assert any("اسم عدّله الموظفون" in row for row in edited["services"])
-    assert len(edited["helplines"]) == 5 and len(edited["centers"]) == 41
+    assert len(edited["helplines"]) == 5 and len(edited["centers"]) == 47

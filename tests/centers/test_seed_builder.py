@@ -11,10 +11,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from centers.seed import (
+    LEAD_COLUMNS,
     Communes,
     SeedError,
     build_center_rows,
+    build_lead_rows,
     capacity_of,
+    lead_sheet_text,
     services_of,
     sheet_text,
     status_of,
@@ -223,8 +226,8 @@ def test_related_and_precursor_rows_take_the_nearest_category_and_keep_their_nam
 
 
 def test_unknown_category_is_refused(communes):
-    with pytest.raises(SeedError, match="unknown category 'PARENTING'"):
-        build(communes, FES + fact(category="PARENTING"))
+    with pytest.raises(SeedError, match="unknown category 'COAPH\\?'"):
+        build(communes, FES + fact(category="COAPH?"))
 
 
 def test_row_without_a_name_is_refused(communes):
@@ -357,18 +360,82 @@ def test_output_is_deterministic_and_sorted_by_external_ref(communes):
     assert "\r" not in first
 
 
+# Rows copied from centers_candidates.csv: a lead, and an association with a sourced
+# positive-parenting project.
+CANDIDATES_HEADER = HEADER.rstrip("\n") + ",notes\n"
+GUELMIM_LEAD = (
+    "COAPH-related (disability centre),المركز الاجتماعي التربوي للأطفال في وضعية إعاقة "
+    "بكلميم,Centre socio-éducatif pour les enfants en situation de handicap de Guelmim,Guelmim,"
+    "Guelmim,Guelmim-Oued Noun,,Association X,day care; physiotherapy,2019,40,,"
+    "https://example.org/guelmim,Day centre; EN role not stated.\n"
+)
+TIFLET_PARENTING = (
+    "PARENTING,جمعية المجتمع التمكيني للشباب,,Tiflet,Khémisset,Rabat-Salé-Kénitra,"
+    "École Abi El Kacem Chabbi,association,three training sessions for parents,2024-10,,,"
+    "https://example.org/tiflet,Not confirmed as one of the 38.\n"
+)
+
+
+def test_parenting_candidates_are_published_without_the_place_of_their_sessions(communes):
+    (row,) = build_center_rows(
+        HEADER, communes, candidates=CANDIDATES_HEADER + GUELMIM_LEAD + TIFLET_PARENTING
+    )
+    assert row.cells["external_ref"] == "seed-parenting-tiflet-1"
+    assert row.cells["category"] == "parenting"
+    assert row.cells["services"] == "parenting-sessions"
+    assert row.cells["address_fr"] == row.cells["address_ar"] == ""
+    assert row.cells["commune_code"] == "04.291.01.05"
+    assert row.cells["source_urls"] == "https://example.org/tiflet"
+
+
+def test_other_candidates_become_leads_with_what_the_source_said(communes):
+    (lead,) = build_lead_rows(CANDIDATES_HEADER + GUELMIM_LEAD + TIFLET_PARENTING, communes)
+    assert lead["external_ref"] == "lead-disability-guelmim-1"
+    assert lead["category"] == "disability"
+    assert lead["services"] == "rehabilitation"
+    assert lead["capacity"] == "40"
+    assert lead["commune_code"] == "10.261.01.03"
+    assert lead["details"] == (
+        "Managed by: Association X\nServices: day care; physiotherapy\nOpened: 2019\nCapacity: 40"
+    )
+    assert lead["notes"] == "Day centre; EN role not stated."
+    header = lead_sheet_text([lead]).split("\n", 1)[0]
+    assert header == ",".join(LEAD_COLUMNS)
+
+
 def test_command_writes_the_sheet_it_builds(communes, tmp_path):
     source = tmp_path / "facts.csv"
     source.write_text(HEADER + FES + NADOR, encoding="utf-8")
-    output = tmp_path / "centers.csv"
-    call_command("build_center_seed", source=source, output=output, stdout=io.StringIO())
-    expected = sheet_text(build_center_rows(HEADER + FES + NADOR, communes))
+    candidates = tmp_path / "candidates.csv"
+    candidates.write_text(CANDIDATES_HEADER + GUELMIM_LEAD + TIFLET_PARENTING, encoding="utf-8")
+    output, leads = tmp_path / "centers.csv", tmp_path / "leads.csv"
+    call_command(
+        "build_center_seed",
+        source=source,
+        candidates=candidates,
+        output=output,
+        leads_output=leads,
+        stdout=io.StringIO(),
+    )
+    expected = sheet_text(
+        build_center_rows(HEADER + FES + NADOR, communes, candidates=candidates.read_text())
+    )
     assert output.read_bytes() == expected.encode()
+    assert (
+        leads.read_bytes()
+        == lead_sheet_text(build_lead_rows(candidates.read_text(), communes)).encode()
+    )
 
 
 def test_command_fails_with_a_command_error_on_a_bad_source(tmp_path):
     source = tmp_path / "facts.csv"
     source.write_text(HEADER + fact(category="COAPH?"), encoding="utf-8")
     with pytest.raises(CommandError, match="unknown category"):
-        call_command("build_center_seed", source=source, output=tmp_path / "out.csv")
+        call_command(
+            "build_center_seed",
+            source=source,
+            candidates=source,
+            output=tmp_path / "out.csv",
+            leads_output=tmp_path / "leads.csv",
+        )
     assert not (tmp_path / "out.csv").exists()

@@ -1,4 +1,5 @@
-"""The demo data: the real taxonomy and the 41 real centers, loaded as `make run` does."""
+"""The demo data: the real taxonomy, the 47 real centers and associations, loaded as
+`make run` does."""
 
 import io
 from pathlib import Path
@@ -25,12 +26,12 @@ def load_demo_data():
     return output.getvalue()
 
 
-def test_the_41_real_centers_load_each_in_a_commune_with_its_sources():
+def test_the_47_real_centers_load_each_in_a_commune_with_its_sources():
     report = load_demo_data()
 
-    assert "41 created" in report
+    assert "47 created" in report
     centers = Center.objects.select_related("commune", "region")
-    assert centers.count() == 41
+    assert centers.count() == 47
     for center in centers:
         assert center.commune is not None and center.region is not None
         assert center.source_urls, center
@@ -52,7 +53,7 @@ def test_loading_the_demo_data_again_changes_nothing():
 
     report = load_demo_data()
 
-    assert "0 created, 0 updated, 41 unchanged" in report
+    assert "0 created, 0 updated, 47 unchanged" in report
     assert Center.history.count() == history
 
 

@@ -70,13 +70,25 @@ def test_each_role_reviews_only_within_its_regions(client, queue, role, regions,
     for name, suggestion in queue.items():
         client.post(
             admin_url("change", suggestion.pk),
-            {"status": "accepted", "review_note": "Vérifié par téléphone."},
+            {"status": "rejected", "review_note": "Le numéro affiché est le bon."},
         )
         suggestion.refresh_from_db()
-        reviewed = suggestion.status == Suggestion.Status.ACCEPTED
+        reviewed = suggestion.status == Suggestion.Status.REJECTED
         assert reviewed == (name in may_review), name
         if reviewed:
             assert suggestion.reviewed_by == user and suggestion.reviewed_at
+
+
+def test_the_review_form_does_not_accept_without_writing_the_change(client, queue):
+    client.force_login(make_staff("national", role=NATIONAL_ADMINISTRATORS))
+
+    response = client.post(
+        admin_url("change", queue["rabat"].pk), {"status": "accepted", "review_note": "Oui."}
+    )
+
+    assert response.status_code == 200  # refused: accepted is not one of its choices
+    queue["rabat"].refresh_from_db()
+    assert queue["rabat"].status == Suggestion.Status.WAITING
 
 
 def test_no_role_adds_or_deletes_a_suggestion(client, queue):
