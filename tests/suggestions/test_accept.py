@@ -4,30 +4,17 @@ center through the services, with "From suggestion #N" in its history, and recor
 suggestion as accepted. Every role, on changing and on creating; merging duplicates."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
 from centers.models import Center
 from centers.roles import NATIONAL_ADMINISTRATORS, READ_ONLY_VIEWERS, REGIONAL_EDITORS
 from suggestions.models import Suggestion
-from tests.centers.factories import make_directory, make_staff
+from tests.centers.factories import make_staff
 from tests.forms_in_pages import form_values
 from tests.suggestions.test_public_form import send
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def directory():
-    return make_directory()
 
 
 def admin_url(name: str, *args) -> str:

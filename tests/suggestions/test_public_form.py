@@ -6,28 +6,14 @@ import re
 import time
 
 import pytest
-from django.core.cache import cache
 from django.test import override_settings
 
 from suggestions.forms import shown_at_token
 from suggestions.models import Suggestion
-from tests.centers.factories import make_directory
 
 pytestmark = pytest.mark.django_db
 
 TEXT = "Le numéro affiché ne répond pas : le bon est le 0537 00 00 00."
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def directory():
-    return make_directory()
 
 
 def form_fields(page: str) -> dict:
