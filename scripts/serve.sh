@@ -1,6 +1,6 @@
 #!/bin/sh
 # Serves the site (gunicorn, gunicorn.conf.py) with its job worker (imports and exports,
-# sheet_jobs/), and stops both together (Ctrl-C, a closed terminal, or TERM to this
+# sheet_jobs/; the reviewers' e-mail digests, suggestions/), and stops both together (Ctrl-C, a closed terminal, or TERM to this
 # script). A worker that
 # fails (killed, out of memory) is started again: the job it left is put back in the
 # queue once its heartbeat is old (sheet_jobs/services.py); one told to stop stays
@@ -14,7 +14,7 @@ port=$2
     worker=
     trap 'test -z "$worker" || kill -TERM "$worker" 2>/dev/null; wait; exit 0' HUP INT TERM
     while :; do
-        "$venv/bin/python" manage.py procrastinate worker --queues sheets &
+        "$venv/bin/python" manage.py procrastinate worker --queues sheets,mail &
         worker=$!
         if wait "$worker"; then
             exit 0

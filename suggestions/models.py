@@ -124,3 +124,25 @@ class Suggestion(models.Model):
     @property
     def is_lead(self) -> bool:
         return self.lead_ref is not None
+
+
+class ReviewerDigest(models.Model):
+    """How far a reviewer's e-mail digests have gone: the newest suggestion the last one
+    listed. The next lists what came after it, so that a digest that could not be sent
+    is sent with the next one, and nothing twice."""
+
+    reviewer = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="suggestion_digest",
+        verbose_name=_("reviewer"),
+    )
+    last_suggestion_id = models.BigIntegerField(_("newest suggestion listed"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), null=True)
+
+    class Meta:
+        verbose_name = _("reviewer's digest")
+        verbose_name_plural = _("reviewers' digests")
+
+    def __str__(self):
+        return f"{self.reviewer} ≤ #{self.last_suggestion_id}"

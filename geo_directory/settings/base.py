@@ -267,6 +267,16 @@ CONTENT_SECURITY_POLICY = {
 # /.well-known/security.txt; without it, that file is not served.
 SECURITY_CONTACT = env("SECURITY_CONTACT", default="")
 
+# E-mail (the reviewers' digests of new suggestions): EMAIL_URL such as
+# smtp+tls://user:password@smtp.example.org:587 (smtp://, smtp+ssl://). Unset, messages
+# are written to the console, so that development needs no mail server.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# A mail server that does not answer must not hold the job worker: seconds.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="directory@localhost")
+# The site's address as staff reach it, for the links in e-mails.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
 # Where the "quick exit" button takes someone who must leave the site at once.
 QUICK_EXIT_URL = env("QUICK_EXIT_URL", default="https://www.google.com/search?q=weather")
 
