@@ -1,6 +1,6 @@
-"""The centers' sheets in the staff tools: the export actions of the centers list, and the
-import's upload and templates. A sheet within the limits is handed to the job worker
-(sheet_jobs), whose page follows it."""
+"""The centers' sheets in the staff tools: the export actions of the centers list, the
+import's upload and templates, and the provinces' onboarding sheets. A sheet within the
+limits is handed to the job worker (sheet_jobs), whose page follows it."""
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -10,11 +10,12 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from regions.models import Province
 from sheet_jobs import services as sheet_jobs
 from sheet_jobs.admin import job_url
 
-from . import sheets
-from .forms import ImportForm
+from . import onboarding, sheets
+from .forms import ImportForm, OnboardingSheetForm
 from .imports import ImportReport
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -72,6 +73,11 @@ class CenterSheetsAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.template_view),
                 name="centers_center_import_template",
             ),
+            path(
+                "onboarding/",
+                self.admin_site.admin_view(self.onboarding_view),
+                name="centers_center_onboarding",
+            ),
             *super().get_urls(),
         ]
 
@@ -106,6 +112,29 @@ class CenterSheetsAdmin(admin.ModelAdmin):
             content = sheets.write_xlsx(example, with_column_help=True)
             return _download(content, "centers-template.xlsx", XLSX_TYPE)
         raise Http404
+
+    def onboarding_view(self, request):
+        """The choice of a province among those whose centers the staff member sees, then
+        its onboarding sheet. A province outside them is refused, whatever the address
+        asks for."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        provinces = onboarding.provinces_of(request.user)
+        form = OnboardingSheetForm(request.GET or None, provinces=provinces)
+        if form.is_valid():
+            province = form.cleaned_data["province"]
+            return _download(
+                onboarding.onboarding_sheet(province), onboarding.file_name(province), XLSX_TYPE
+            )
+        if form.is_bound and Province.objects.filter(code=request.GET.get("province")).exists():
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "title": _("Onboarding sheet for a province"),
+        }
+        return TemplateResponse(request, "admin/centers/center/onboarding.html", context)
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:

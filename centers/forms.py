@@ -1,4 +1,5 @@
-"""Staff forms: the center form with its position, and the import form."""
+"""Staff forms: the center form with its position, the import form, and the choice of an
+onboarding sheet's province."""
 
 from django import forms
 from django.contrib.postgres.forms import SimpleArrayField
@@ -381,3 +382,24 @@ class ImportForm(forms.Form):
         if not sheet.name.lower().endswith((".csv", ".xlsx")):
             raise ValidationError(_("Give a .csv or .xlsx file."))
         return sheet
+
+
+class OnboardingSheetForm(forms.Form):
+    """The province whose onboarding sheet to download, among those offered."""
+
+    province = forms.ModelChoiceField(
+        label=_("Province or prefecture"),
+        queryset=None,
+        to_field_name="code",
+        help_text=_(
+            "The sheet holds the province's known centers and blank rows for new ones, with "
+            "instructions in Arabic and French; once filled, it is imported as any sheet."
+        ),
+    )
+
+    def __init__(self, *args, provinces, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = provinces
+        self.fields["province"].label_from_instance = lambda province: (
+            f"{province} ({province.region})"
+        )

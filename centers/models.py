@@ -21,6 +21,8 @@ from simple_history.models import HistoricalRecords
 
 from regions.models import Commune, Province, Region, SearchNormalize, localized
 
+from .roles import regions_seen
+
 # Two centers of the same category closer than this may be the same place.
 DUPLICATE_RADIUS_M = 100
 
@@ -104,12 +106,23 @@ class CenterQuerySet(models.QuerySet):
     def in_region(self, region: Region) -> Self:
         return self.filter(region=region)
 
+    def in_province(self, province: Province) -> Self:
+        return self.filter(province=province)
+
     def in_regions_of(self, user) -> Self:
         """The centers a staff member may see: all for the national roles, those of
         their assigned regions for a regional one (centers/roles.py)."""
-        if user.has_perm("centers.manage_all_regions") or user.has_perm("centers.view_all_regions"):
-            return self
-        return self.filter(region__in=Region.objects.filter(staff_assignments__user=user))
+        regions = regions_seen(user)
+        return self if regions is None else self.filter(region__in=regions)
+
+    def for_sheets(self) -> Self:
+        """With what a sheet's row of each center reads (`sheets.center_row`), without
+        the communes' boundaries."""
+        return (
+            self.select_related("category", "commune")
+            .defer("commune__geom", "commune__geom_simplified")
+            .prefetch_related("services", "accessibility")
+        )
 
     def nearest(self, point: Point, k: int) -> Self:
         """The k centers whose public position is closest to the point, nearest first,

@@ -4,7 +4,8 @@ The roles are groups in the database, made to match this module after every `mig
 (so `make run` and every deploy apply a change made here, and a permission added by hand
 to a role's group is taken away again). A regional role works on the regions assigned to
 each of its members; a national one on every region (`staff_regions`), and every write is
-checked against them (`ensure_region_allowed`).
+checked against them (`ensure_region_allowed`). Read-only viewers see every region and
+write none; `regions_seen` says whose centers each member sees.
 """
 
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -122,6 +124,14 @@ def staff_regions(user) -> list[Region] | None:
     if user is None or user.has_perm("centers.manage_all_regions"):
         return None
     return list(Region.objects.filter(staff_assignments__user=user))
+
+
+def regions_seen(user) -> QuerySet[Region] | None:
+    """The regions whose centers a staff member may see, as a query; None means every
+    region: the national roles see them all, a regional one its assigned regions."""
+    if user.has_perm("centers.manage_all_regions") or user.has_perm("centers.view_all_regions"):
+        return None
+    return Region.objects.filter(staff_assignments__user=user)
 
 
 def ensure_region_allowed(user, region: Region, *, regions: list[Region] | None = ...) -> None:

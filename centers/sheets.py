@@ -72,6 +72,13 @@ MAX_SHARED_STRINGS_BYTES = 128 * 1024 * 1024
 # where cells go uncounted.
 XML_TAGS_PER_CELL = 8
 LIST_SEPARATOR = ";"
+# The worksheet of centers in a workbook. It is read by this name when the workbook has
+# it, so that other worksheets may come before it (the onboarding sheet's instructions),
+# and otherwise the first worksheet is read, as offices' own workbooks have it.
+CENTERS_SHEET = "centers"
+# Between a commune's code and its name, as a sheet's list of communes offers them
+# (`commune_label`); the import reads the code before it.
+COMMUNE_LABEL_SEPARATOR = " — "
 # Web addresses may contain ";" but never a bare "|".
 URL_SEPARATOR = " | "
 YES, NO = "yes", "no"
@@ -275,6 +282,16 @@ def _validated(validator) -> Callable[[str], str]:
     return parse
 
 
+def commune_label(code: str, name: str) -> str:
+    """A commune as a list of a sheet offers it: its code, then its name."""
+    return f"{code}{COMMUNE_LABEL_SEPARATOR}{name}"
+
+
+def _commune_code(value: str) -> str:
+    """A commune's code, written alone or followed by its name (`commune_label`)."""
+    return value.partition(COMMUNE_LABEL_SEPARATOR.strip())[0].strip()
+
+
 def _urls(value: str) -> list[str]:
     urls = [url.strip() for url in value.split(URL_SEPARATOR.strip()) if url.strip()]
     validate = URLValidator()
@@ -474,7 +491,7 @@ COLUMNS = [
             "HCP code of the commune, e.g. 04.421.01.0; enough on its own when the "
             "position is unknown."
         ),
-        _text,
+        _commune_code,
     ),
     Column(
         "location_precision",
@@ -862,13 +879,17 @@ def _is_workbook(filename: str) -> bool:
 
 
 def _xlsx_rows(data: bytes, *, max_rows: int) -> Iterator[tuple[Any, ...]]:
-    """The first worksheet's rows, streamed, each as MAX_COLUMNS values: cells further
-    right are never kept, and one row past `max_rows` tells that there are more."""
+    """The rows of the worksheet of centers (CENTERS_SHEET, else the first), streamed,
+    each as MAX_COLUMNS values: cells further right are never kept, and one row past
+    `max_rows` tells that there are more."""
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
-        yield from workbook.worksheets[0].iter_rows(
-            values_only=True, max_col=MAX_COLUMNS, max_row=max_rows + 2
+        centers = (
+            workbook[CENTERS_SHEET]
+            if CENTERS_SHEET in workbook.sheetnames
+            else workbook.worksheets[0]
         )
+        yield from centers.iter_rows(values_only=True, max_col=MAX_COLUMNS, max_row=max_rows + 2)
     finally:
         workbook.close()
 
@@ -1100,19 +1121,19 @@ def csv_lines(rows: Iterable[list[str]]) -> Iterable[bytes]:
 
 def write_xlsx(rows: Iterable[list[str]], *, with_column_help: bool = False) -> bytes:
     workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("centers")
-    sheet.append(_text_cells(sheet, COLUMN_NAMES))
+    sheet = workbook.create_sheet(CENTERS_SHEET)
+    sheet.append(text_cells(sheet, COLUMN_NAMES))
     for row in rows:
-        sheet.append(_text_cells(sheet, row))
+        sheet.append(text_cells(sheet, row))
     if with_column_help:
         help_sheet = workbook.create_sheet("columns")
         # Each language's name in that language: the headers a sheet may use.
         help_sheet.append(
-            _text_cells(help_sheet, ["column", "français", "العربية", "required", "meaning"])
+            text_cells(help_sheet, ["column", "français", "العربية", "required", "meaning"])
         )
         for column in COLUMNS:
             help_sheet.append(
-                _text_cells(
+                text_cells(
                     help_sheet,
                     [
                         column.name,
@@ -1128,7 +1149,7 @@ def write_xlsx(rows: Iterable[list[str]], *, with_column_help: bool = False) -> 
     return buffer.getvalue()
 
 
-def _text_cells(sheet, values: Iterable[str]) -> list[WriteOnlyCell]:
+def text_cells(sheet, values: Iterable[str]) -> list[WriteOnlyCell]:
     """Cells holding text, never a formula, quoted as in CSV.
 
     The apostrophe is needed here too, as ASVS 1.2.10 asks for every spreadsheet format:

@@ -227,11 +227,7 @@ def center_rows(ids: list[int]):
     export is tens of thousands; a cursor kept open over the list's ordered join is
     planned for its first rows and reads the rest slowly), without the communes'
     boundaries."""
-    centers = (
-        Center.objects.select_related("category", "commune")
-        .defer("commune__geom", "commune__geom_simplified")
-        .prefetch_related("services", "accessibility")
-    )
+    centers = Center.objects.for_sheets()
     for start in range(0, len(ids), EXPORT_BATCH):
         batch = ids[start : start + EXPORT_BATCH]
         found = centers.in_bulk(batch)
