@@ -3,7 +3,9 @@
 wrote it, and never dependent on a sensitive center's exact position."""
 
 import csv
+import html
 import io
+import re
 
 import pytest
 from django.core.cache import cache
@@ -175,3 +177,45 @@ def test_the_database_functions_are_those_declared():
 def test_street_level_precisions_are_precisions_of_a_center():
     assert set(completeness.STREET_LEVEL_PRECISIONS) < set(Center.Precision.values)
     assert Center.Precision.COMMUNE not in completeness.STREET_LEVEL_PRECISIONS
+
+
+def paragraph(page: str, css_class: str) -> str:
+    found = re.search(rf'<p class="{css_class}">(.*?)</p>', page, re.DOTALL)
+    assert found, css_class
+    return html.unescape(found.group(1))
+
+
+@pytest.mark.parametrize(
+    ("prefix", "date"),
+    [("/", "31 يناير، 2026"), ("/fr/", "31 janvier 2026"), ("/en/", "Jan. 31, 2026")],
+)
+def test_the_center_page_says_when_its_information_was_checked_in_its_language(
+    client, prefix, date
+):
+    center = make_center(category=CategoryFactory(), last_verified_on="2026-01-31")
+
+    page = client.get(f"{prefix}centers/{center.slug}/").content.decode()
+
+    assert date in paragraph(page, "checked-on")
+
+
+def test_the_center_page_says_what_is_not_known_yet_in_words(client):
+    center = make_center(category=CategoryFactory(), name_ar="مركز", precision="commune")
+    sensitive = make_center(
+        at=SALE,
+        category=CategoryFactory(code="women", sensitive=True),
+        precision="exact",
+        **EVERY_FACT,
+    )
+
+    page = client.get(f"/en/centers/{center.slug}/").content.decode()
+    sensitive_page = client.get(f"/en/centers/{sensitive.slug}/").content.decode()
+
+    assert paragraph(page, "checked-on") == "Information not yet checked."
+    assert paragraph(page, "completeness") == (
+        "2 of 5 key facts known. Not known yet: phone number, opening hours, street-level position."
+    )
+    assert paragraph(sensitive_page, "completeness") == "4 of 4 key facts known."
+    for prefix in ("/", "/fr/"):
+        translated = client.get(f"{prefix}centers/{center.slug}/").content.decode()
+        assert re.search(r"\b2\b.*\b5\b", paragraph(translated, "completeness"))
