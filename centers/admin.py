@@ -17,7 +17,7 @@ from . import hours, services, staff_accounts  # noqa: F401
 from .admin_sheets import CenterSheetsAdmin
 from .completeness import FACTS, completeness_of, in_words
 from .forms import CategoryAdminForm, CenterAdminForm, ReasonForm, VerificationNoteForm
-from .models import AccessibilityFeature, Category, Center, Helpline, Service, verification_cutoff
+from .models import AccessibilityFeature, Category, Center, Helpline, Service
 from .roles import staff_regions
 
 # Listed with what a center lacks, beyond VERIFICATION_MAX_AGE (centers/completeness.py).
@@ -308,7 +308,7 @@ class CenterAdmin(CenterSheetsAdmin, HistoryInWordsAdmin):
     def lacks(self, center):
         """What the center lacks, in words: its missing facts, and a recent check."""
         lacking = [fact.label for fact in completeness_of(center).missing]
-        if center.last_verified_on is None or center.last_verified_on < verification_cutoff():
+        if center.verification_is_due():
             lacking.append(NOT_VERIFIED)
         return in_words(lacking) or "-"
 
@@ -317,17 +317,18 @@ class CenterAdmin(CenterSheetsAdmin, HistoryInWordsAdmin):
         if not center.pk:
             return _("Measured when saved.")
         facts = completeness_of(center)
-        known = _("%(percent)s %%: %(known)s of the %(expected)s expected facts.") % {
+        figures = {
             "percent": center.completeness,
             "known": facts.known_count,
             "expected": facts.expected_count,
-        }
-        if not facts.missing:
-            return known
-        return _("%(known)s Lacks: %(missing)s.") % {
-            "known": known,
             "missing": facts.missing_in_words,
         }
+        if not facts.missing:
+            return _("%(percent)s %%: %(known)s of the %(expected)s expected facts.") % figures
+        return (
+            _("%(percent)s %%: %(known)s of the %(expected)s expected facts. Lacks: %(missing)s.")
+            % figures
+        )
 
     def history_value(self, field, value):
         # Opening hours by the days' names, not as the stored JSON.

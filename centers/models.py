@@ -353,6 +353,10 @@ class Center(models.Model):
     def __str__(self):
         return localized(self, "name")
 
+    def verification_is_due(self) -> bool:
+        """As CenterQuerySet.verification_due, of this center."""
+        return self.last_verified_on is None or self.last_verified_on < verification_cutoff()
+
 
 # The statuses public lists show unless asked for others: a center that is planned or
 # closed is not a place to go to now.
