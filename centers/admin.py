@@ -2,12 +2,9 @@
 taxonomies and helplines. The centers' sheets are in centers/admin_sheets.py, the staff
 accounts in centers/staff_accounts.py."""
 
-import datetime
-
 from django.contrib import admin, messages
 from django.db import OperationalError, models
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from psycopg.errors import LockNotAvailable
@@ -18,12 +15,13 @@ from regions.models import Region
 # staff_accounts registers the admin of staff accounts.
 from . import hours, services, staff_accounts  # noqa: F401
 from .admin_sheets import CenterSheetsAdmin
-from .forms import CategoryAdminForm, CenterAdminForm, ReasonForm
+from .completeness import FACTS, completeness_of, in_words
+from .forms import CategoryAdminForm, CenterAdminForm, ReasonForm, VerificationNoteForm
 from .models import AccessibilityFeature, Category, Center, Helpline, Service
 from .roles import staff_regions
 
-# Records not checked for this long are listed as needing verification.
-VERIFICATION_MAX_AGE = datetime.timedelta(days=365)
+# Listed with what a center lacks, beyond VERIFICATION_MAX_AGE (centers/completeness.py).
+NOT_VERIFIED = _("not verified for 12 months")
 
 
 class VerificationAgeFilter(admin.SimpleListFilter):
@@ -37,11 +35,36 @@ class VerificationAgeFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        cutoff = timezone.localdate() - VERIFICATION_MAX_AGE
         if self.value() == "stale":
-            return queryset.exclude(last_verified_on__gte=cutoff)
+            return queryset.verification_due()
         if self.value() == "recent":
-            return queryset.filter(last_verified_on__gte=cutoff)
+            return queryset.verified_recently()
+        return queryset
+
+
+class LacksFilter(admin.SimpleListFilter):
+    """The verification worklist: what a center lacks of the facts expected of it
+    (centers/completeness.py), or a check in the last 12 months."""
+
+    title = _("lacks")
+    parameter_name = "lacks"
+    ANYTHING = "anything"
+    VERIFICATION = "verification"
+
+    def lookups(self, request, model_admin):
+        return [
+            (self.ANYTHING, _("A fact or a check (all to do)")),
+            *((fact.code, fact.label) for fact in FACTS),
+            (self.VERIFICATION, _("A check in the last 12 months")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.ANYTHING:
+            return queryset.to_check()
+        if self.value() == self.VERIFICATION:
+            return queryset.verification_due()
+        if self.value():
+            return queryset.lacking(self.value())
         return queryset
 
 
@@ -76,10 +99,13 @@ class CenterAdmin(CenterSheetsAdmin, HistoryInWordsAdmin):
         "region",
         "status",
         "last_verified_on",
+        "completeness_percent",
+        "lacks",
         "archived",
     ]
     list_filter = [
         StaffRegionFilter,
+        LacksFilter,
         "category",
         "status",
         VerificationAgeFilter,
@@ -88,12 +114,30 @@ class CenterAdmin(CenterSheetsAdmin, HistoryInWordsAdmin):
     ]
     list_select_related = ["category", "commune", "region"]
     search_fields = ["name_ar", "name_fr", "name_en", "external_ref", "commune__name_fr"]
-    readonly_fields = ["slug", "place", "public_position", "created_at", "updated_at"]
-    actions = ["archive", "restore", "export_csv", "export_xlsx"]
+    readonly_fields = [
+        "slug",
+        "completeness_in_words",
+        "place",
+        "public_position",
+        "created_at",
+        "updated_at",
+    ]
+    actions = ["verified_today", "archive", "restore", "export_csv", "export_xlsx"]
     history_list_display = ["status", "archived"]
     fieldsets = [
         (None, {"fields": ["name_ar", "name_fr", "name_en", "slug", "category"]}),
-        (_("Status"), {"fields": ["status", "status_note", "last_verified_on", "source_urls"]}),
+        (
+            _("Status"),
+            {
+                "fields": [
+                    "status",
+                    "status_note",
+                    "last_verified_on",
+                    "completeness_in_words",
+                    "source_urls",
+                ]
+            },
+        ),
         (_("Services"), {"fields": ["services", "accessibility", "capacity"]}),
         (
             _("Description"),
@@ -151,7 +195,7 @@ class CenterAdmin(CenterSheetsAdmin, HistoryInWordsAdmin):
     # Scope: a regional editor reaches only the centers of their regions, everywhere.
 
     def get_queryset(self, request):
-        return super().get_queryset(request).in_regions_of(request.user)
+        return super().get_queryset(request).in_regions_of(request.user).with_completeness()
 
     def _in_scope(self, request, obj, *, writing: bool) -> bool:
         # A center not saved yet has no region: the service checks it when it is written.
@@ -256,6 +300,36 @@ class CenterAdmin(CenterSheetsAdmin, HistoryInWordsAdmin):
         point = center.public_location
         return f"{point.y:.6f}, {point.x:.6f} ({center.get_public_location_precision_display()})"
 
+    @admin.display(description=_("completeness"), ordering="completeness")
+    def completeness_percent(self, center):
+        return f"{center.completeness} %"
+
+    @admin.display(description=_("lacks"))
+    def lacks(self, center):
+        """What the center lacks, in words: its missing facts, and a recent check."""
+        lacking = [fact.label for fact in completeness_of(center).missing]
+        if center.verification_is_due():
+            lacking.append(NOT_VERIFIED)
+        return in_words(lacking) or "-"
+
+    @admin.display(description=_("completeness"))
+    def completeness_in_words(self, center):
+        if not center.pk:
+            return _("Measured when saved.")
+        facts = completeness_of(center)
+        figures = {
+            "percent": center.completeness,
+            "known": facts.known_count,
+            "expected": facts.expected_count,
+            "missing": facts.missing_in_words,
+        }
+        if not facts.missing:
+            return _("%(percent)s %%: %(known)s of the %(expected)s expected facts.") % figures
+        return (
+            _("%(percent)s %%: %(known)s of the %(expected)s expected facts. Lacks: %(missing)s.")
+            % figures
+        )
+
     def history_value(self, field, value):
         # Opening hours by the days' names, not as the stored JSON.
         if field.name == "opening_hours" and value:
@@ -267,6 +341,26 @@ class CenterAdmin(CenterSheetsAdmin, HistoryInWordsAdmin):
         return super().history_value(field, value)
 
     # Actions, on the changelist's (already scoped) queryset.
+
+    @admin.action(description=_("Mark the selected centers verified today"), permissions=["change"])
+    def verified_today(self, request, queryset):
+        return self._with_reason(
+            request,
+            queryset,
+            services.center_verify,
+            title=_("Verified today"),
+            question=_(
+                "These centers' facts were checked today: say what was checked, and how "
+                "(a call, a visit, a document)."
+            ),
+            done=lambda count: (
+                ngettext(
+                    "%d center marked verified today.", "%d centers marked verified today.", count
+                )
+                % count
+            ),
+            form_class=VerificationNoteForm,
+        )
 
     @admin.action(description=_("Archive the selected centers"), permissions=["change"])
     def archive(self, request, queryset):
@@ -294,9 +388,12 @@ class CenterAdmin(CenterSheetsAdmin, HistoryInWordsAdmin):
             ),
         )
 
-    def _with_reason(self, request, queryset, write, *, title, question, done):
-        """Archiving and restoring ask why; the reason is kept in each center's history."""
-        form = ReasonForm(request.POST if "apply" in request.POST else None)
+    def _with_reason(
+        self, request, queryset, write, *, title, question, done, form_class=ReasonForm
+    ):
+        """Archiving, restoring and verifying ask why (or what was checked); the reason is
+        kept in each center's history."""
+        form = form_class(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             reason = form.cleaned_data["reason"]
             count = busy = 0

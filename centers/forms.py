@@ -355,6 +355,14 @@ class ReasonForm(forms.Form):
     )
 
 
+class VerificationNoteForm(ReasonForm):
+    reason = forms.CharField(
+        label=_("Note"),
+        max_length=100,
+        help_text=_("What was checked, and how; kept in the history of every center."),
+    )
+
+
 class ImportForm(forms.Form):
     sheet = forms.FileField(
         label=_("Sheet (CSV or XLSX)"),

@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from regions.models import Commune, Province, Region, SearchNormalize, localized
 
+from .completeness import VERIFICATION_MAX_AGE, CompletenessPercent, MissingFacts
 from .roles import regions_seen
 
 # Two centers of the same category closer than this may be the same place.
@@ -124,6 +125,32 @@ class CenterQuerySet(models.QuerySet):
             .prefetch_related("services", "accessibility")
         )
 
+    def with_completeness(self) -> Self:
+        """Each center with `missing_facts`, the codes of the expected facts it lacks, and
+        `completeness`, the share of them it gives in per cent (centers/completeness.py)."""
+        return self.annotate(missing_facts=MissingFacts(), completeness=CompletenessPercent())
+
+    def lacking(self, fact_code: str) -> Self:
+        """The centers that lack one of the facts expected of them."""
+        return self.alias(lacks=MissingFacts()).filter(lacks__contains=[fact_code])
+
+    def incomplete(self) -> Self:
+        return self.alias(percent=CompletenessPercent()).filter(percent__lt=100)
+
+    def verification_due(self) -> Self:
+        """Not verified for VERIFICATION_MAX_AGE (12 months), or never."""
+        return self.exclude(last_verified_on__gte=verification_cutoff())
+
+    def verified_recently(self) -> Self:
+        return self.filter(last_verified_on__gte=verification_cutoff())
+
+    def to_check(self) -> Self:
+        """A verification worklist: centers that lack an expected fact or are due for
+        verification."""
+        return self.alias(percent=CompletenessPercent()).filter(
+            Q(percent__lt=100) | ~Q(last_verified_on__gte=verification_cutoff())
+        )
+
     def nearest(self, point: Point, k: int) -> Self:
         """The k centers whose public position is closest to the point, nearest first,
         each with `distance_m`, the geodesic distance in metres."""
@@ -155,6 +182,11 @@ class CenterQuerySet(models.QuerySet):
             .filter(same_place)
             .select_related("commune")
         )
+
+
+def verification_cutoff():
+    """The oldest verification date that is still recent, in Morocco's local date."""
+    return timezone.localdate() - VERIFICATION_MAX_AGE
 
 
 # Records who changed what and when; services write one record per change through it.
@@ -332,6 +364,10 @@ class Center(models.Model):
 
     def __str__(self):
         return localized(self, "name")
+
+    def verification_is_due(self) -> bool:
+        """As CenterQuerySet.verification_due, of this center."""
+        return self.last_verified_on is None or self.last_verified_on < verification_cutoff()
 
 
 # The statuses public lists show unless asked for others: a center that is planned or

@@ -26,6 +26,7 @@ from geo_directory.schema import header_objects
 from geo_directory.sql import column, table
 from regions.models import Commune, Province, Region
 
+from . import completeness
 from .models import Category, Center
 
 
@@ -41,10 +42,23 @@ def _commune(name: str) -> str:
 
 def _code(foreign_key: str, model: type[Model]) -> str:
     """The official code of what a key of the center names (its category, region…)."""
+    return _of(foreign_key, model, "code")
+
+
+def _of(foreign_key: str, model: type[Model], name: str) -> str:
+    """A column of what a key of the center names."""
     return (
-        f"(SELECT x.{column(model, 'code')} FROM {table(model)} x "
+        f"(SELECT x.{column(model, name)} FROM {table(model)} x "
         f"WHERE x.{model._meta.pk.column} = {_center(foreign_key)})"
     )
+
+
+def _field(path: str) -> str:
+    """A field of the center, or of what one of its keys names (`category__sensitive`)."""
+    if "__" not in path:
+        return _center(path)
+    foreign_key, name = path.split("__")
+    return _of(foreign_key, Center._meta.get_field(foreign_key).related_model, name)
 
 
 @dataclass(frozen=True)
@@ -148,6 +162,22 @@ PROPERTIES = [
         "only with modified_since).",
     ),
     PublicField(
+        "last_verified_on",
+        _center("last_verified_on"),
+        {"type": "string", "format": "date"},
+        nullable=True,
+        description="The day staff last checked the center's facts (Morocco's local date); "
+        "null: not checked yet.",
+    ),
+    PublicField(
+        "completeness",
+        completeness.sql_call(completeness.COMPLETENESS_FUNCTION, _field),
+        {"type": "integer", "minimum": 0, "maximum": 100},
+        description="Share of the facts expected of every center that the record gives, in "
+        "per cent: a phone, opening hours, a street-level position (not expected of a "
+        "sensitive category, whose position is never shown), a name in Arabic and in French.",
+    ),
+    PublicField(
         "distance_m",
         DISTANCE_ARGUMENT,
         {"type": "integer"},
@@ -164,6 +194,11 @@ PROPERTIES = [
         "nearest beyond it.",
     ),
 ]
+
+
+def field(key: str) -> PublicField:
+    """The declared property of that key."""
+    return next(f for f in PROPERTIES if f.key == key)
 
 
 def all_fields() -> list[PublicField]:
@@ -237,7 +272,8 @@ def shape_digest() -> str:
     """Of the public shape as this code writes it: a deploy that changes it changes the
     ETags of what it writes."""
     declared = repr([(f.key, f.sql, f.csv) for f in all_fields()])
-    return hashlib.sha256((functions_sql() + declared).encode()).hexdigest()[:16]
+    functions = completeness.functions_sql() + functions_sql()
+    return hashlib.sha256((functions + declared).encode()).hexdigest()[:16]
 
 
 def functions_create(sender=None, *, using: str = "default", **kwargs) -> None:

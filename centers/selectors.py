@@ -464,9 +464,11 @@ OPEN_CENTER = {"status": str(Center.Status.OPEN), "archived": False}
 
 
 def published_with_details():
-    """Published centers with what a center's public page and the API's detail show."""
+    """Published centers with what a center's public page and the API's detail show,
+    their completeness included."""
     return (
         Center.objects.published()
+        .with_completeness()
         .select_related("category", "commune", "province", "region")
         .prefetch_related("services", "accessibility")
     )

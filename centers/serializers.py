@@ -66,6 +66,13 @@ class CenterDetailSerializer(serializers.ModelSerializer):
         source="public_updated_at",
         help_text="When what the public sees of the center last changed.",
     )
+    last_verified_on = serializers.DateField(
+        allow_null=True, help_text=public_shape.field("last_verified_on").description
+    )
+    # Annotated by selectors.published_with_details.
+    completeness = serializers.IntegerField(
+        min_value=0, max_value=100, help_text=public_shape.field("completeness").description
+    )
 
     class Meta:
         model = Center
@@ -98,6 +105,7 @@ class CenterDetailSerializer(serializers.ModelSerializer):
             "province",
             "commune",
             "last_verified_on",
+            "completeness",
             "source_urls",
             "updated_at",
         ]

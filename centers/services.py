@@ -1,5 +1,5 @@
-"""Writes to centers, one at a time: create, change, archive, restore, and a category's
-change of sensitivity. Each goes through here, so that the derived geography, the public
+"""Writes to centers, one at a time: create, change, verify, archive, restore, and a
+category's change of sensitivity. Each goes through here, so that the derived geography, the public
 position, the regional scope, the version check and one history record per write are
 never forgotten. Sheets are written by centers/imports.py, with the same rules."""
 
@@ -165,6 +165,24 @@ def center_update(
         # The center left its former category, whose centers changed too.
         centers_changed_on_commit([before["category"]])
     return changed
+
+
+@transaction.atomic
+def center_verify(*, user, center: Center, reason: str = "") -> bool:
+    """Records that staff checked the center's facts today (Morocco's local date), with
+    what they checked as the history's reason. Like archiving, it does not depend on what
+    the staff member saw, only on the current record. Returns False when the center was
+    already verified today (nothing is written)."""
+    ensure_region_allowed(user, center.region)
+    _lock_current(center)
+    changed = center_update(
+        user=user,
+        center=center,
+        fields={"last_verified_on": timezone.localdate()},
+        position=Position(center.location, center.commune, center.location_precision),
+        reason=reason or _("Verified"),
+    )
+    return bool(changed)
 
 
 @transaction.atomic

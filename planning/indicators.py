@@ -17,12 +17,17 @@ For a region, a province, a commune or the whole country, and one category of ce
 Everything but `population` is null for a category whose coverage was never computed.
 Distances go to the centers' public positions and count listed centers only: the
 national totals known (`directory_holdings`) say how far the directory is from complete.
+
+Beside them, what the directory's records of the category in each area say of
+themselves, read from the centers (`records_by_area`, `national_records`): the
+RECORD_FIGURES.
 """
 
 from typing import Any
 
 from django.db import models
 from django.db.models import (
+    Avg,
     Case,
     Count,
     F,
@@ -41,7 +46,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from centers import selectors
-from centers.models import Category
+from centers.completeness import CompletenessPercent
+from centers.models import Category, Center, verification_cutoff
 from regions.models import Commune, Province, Region
 
 NEAR_M = 20_000
@@ -56,6 +62,19 @@ INDICATORS = [
     "population_beyond_50km",
     "share_beyond_20km",
     "share_beyond_50km",
+]
+
+
+# Of the published (not archived) centers of the category, whatever their status:
+RECORD_FIGURES = [
+    "records_count",
+    # their mean completeness in per cent (centers/completeness.py); None without records
+    "mean_completeness",
+    # the share verified in the last 12 months, from 0 to 1; None without records
+    "share_verified_recently",
+    # how many were never verified, and the oldest verification of the others
+    "never_verified_count",
+    "oldest_verified_on",
 ]
 
 
@@ -114,6 +133,41 @@ def national_coverage(category: Category) -> dict[str, Any]:
     return Commune.objects.annotate(category_access=_access_of(category, "")).aggregate(
         **_indicators(""), refreshed_at=Max("category_access__refreshed_at")
     )
+
+
+def records_by_area(level: Level | str, category: Category) -> dict[str, dict[str, Any]]:
+    """The RECORD_FIGURES of each region, province or commune that holds published
+    centers of the category, by the area's code."""
+    key = f"{Level(level).value}__code"
+    rows = _published_records(category).values(area_code=F(key)).annotate(**_record_figures())
+    return {row.pop("area_code"): row for row in rows}
+
+
+def national_records(category: Category) -> dict[str, Any]:
+    """The RECORD_FIGURES of the whole country."""
+    return _published_records(category).aggregate(**_record_figures())
+
+
+def no_records() -> dict[str, Any]:
+    """The RECORD_FIGURES of an area without published centers of the category."""
+    return {**dict.fromkeys(RECORD_FIGURES), "records_count": 0, "never_verified_count": 0}
+
+
+def _published_records(category: Category) -> QuerySet:
+    # Meta.ordering does not apply to a query with GROUP BY.
+    return Center.objects.published().filter(category=category).order_by()
+
+
+def _record_figures() -> dict[str, Any]:
+    recent = Q(last_verified_on__gte=verification_cutoff())
+    return {
+        "records_count": Count("id"),
+        "mean_completeness": Avg(CompletenessPercent()),
+        "share_verified_recently": Cast(Count("id", filter=recent), FloatField())
+        / NullIf(Count("id"), 0),
+        "never_verified_count": Count("id", filter=Q(last_verified_on__isnull=True)),
+        "oldest_verified_on": Min("last_verified_on"),
+    }
 
 
 def directory_holdings(categories: QuerySet | None = None) -> list[dict[str, Any]]:

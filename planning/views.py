@@ -20,6 +20,9 @@ from .indicators import (
     directory_holdings,
     localized,
     national_coverage,
+    national_records,
+    no_records,
+    records_by_area,
 )
 
 GEOJSON_CONTENT_TYPE = "application/geo+json"
@@ -33,6 +36,15 @@ TABLE_FIGURES = [
     "percent_beyond_20km",
     "percent_beyond_50km",
     "population_beyond_50km",
+]
+# What the records of the category say of themselves (indicators.RECORD_FIGURES), in the
+# table and the CSV; the share verified in per cent.
+RECORD_COLUMNS = [
+    "records_count",
+    "mean_completeness",
+    "percent_verified_recently",
+    "never_verified_count",
+    "oldest_verified_on",
 ]
 # What the CSV adds at commune level.
 COMMUNE_COLUMNS = ["nearest_center_slug", "nearest_center_name_ar", "nearest_center_name_fr"]
@@ -59,7 +71,7 @@ def coverage_page(request):
             "category_name": localized(category, "name"),
             "level": level,
             "is_commune_level": level == Level.COMMUNE,
-            "national": _for_display(national),
+            "national": _for_display({**national, **national_records(category)}),
             "refreshed_at": national["refreshed_at"],
             "rows": _table_rows(level, category),
             "csv_url": _with_query("planning:coverage-csv", category, level),
@@ -93,12 +105,12 @@ def coverage_csv(request):
     # A byte order mark, so that spreadsheets read the Arabic names as UTF-8.
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow([*names, *TABLE_FIGURES, *extra])
+    writer.writerow([*names, *TABLE_FIGURES, *RECORD_COLUMNS, *extra])
     for row in _table_rows(level, category):
         writer.writerow(
             [
                 *(row[key] for key in names),
-                *(_csv_number(row[key]) for key in TABLE_FIGURES),
+                *(_csv_number(row[key]) for key in [*TABLE_FIGURES, *RECORD_COLUMNS]),
                 *(row[key] or "" for key in extra),
             ]
         )
@@ -147,8 +159,9 @@ def _table_rows(level: Level, category: Category) -> list[dict]:
     if level == Level.COMMUNE:
         fields += ["province_code", "province_name_ar", "province_name_fr", *COMMUNE_COLUMNS]
     rows = []
+    records = records_by_area(level, category)
     for row in coverage_by_area(level, category).values(*fields):
-        row = _for_display(row)
+        row = _for_display({**row, **records.get(row["code"], no_records())})
         row["name_en"] = row["name_en"] or row["name_fr"]
         row["name"] = localized(row, "name")
         if level == Level.COMMUNE:
@@ -163,9 +176,9 @@ def _for_display(figures: dict) -> dict:
     shown = dict(figures)
     distance = figures["mean_distance_m"]
     shown["mean_distance_km"] = None if distance is None else distance / 1000
-    for radius in ("20km", "50km"):
-        share = figures[f"share_beyond_{radius}"]
-        shown[f"percent_beyond_{radius}"] = None if share is None else share * 100
+    for share_name in ("share_beyond_20km", "share_beyond_50km", "share_verified_recently"):
+        share = figures[share_name]
+        shown[share_name.replace("share_", "percent_")] = None if share is None else share * 100
     return shown
 
 

@@ -17,6 +17,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from centers import hours, selectors
+from centers.completeness import completeness_of
 from centers.helplines import helplines_for
 from centers.models import Category, Center
 from centers.public_shape import feature_from_item
@@ -113,6 +114,7 @@ def center_detail(request, slug):
     today = hours.DAYS[now.weekday()]
     context = {
         "center": center,
+        "completeness": completeness_of(center),
         "open_now": hours.is_open_at(center.opening_hours, now),
         "week": [
             (hours.DAY_NAMES[day], center.opening_hours.get(day, []), day == today)

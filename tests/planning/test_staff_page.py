@@ -2,6 +2,7 @@
 three languages, the most underserved first, with what the directory holds."""
 
 import csv
+import datetime
 import io
 import json
 import re
@@ -9,8 +10,10 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from centers.positions import Position
+from centers.services import center_update, center_verify
 from planning.indicators import INDICATORS, Level, coverage_by_area
 from planning.services import coverage_refresh
 
@@ -105,7 +108,7 @@ def test_table_is_sortable_by_keyboard_without_a_library(staff_client, refreshed
     ]
 
     assert "data-sortable" in table
-    assert table.count('<button type="button"') == table.count('<th scope="col"') == 8
+    assert table.count('<button type="button"') == table.count('<th scope="col"') == 12
     assert table.count('aria-sort="descending"') == 1
     assert table.count("<tr>") == 13
     assert "planning/sortable-table.js" in html
@@ -176,9 +179,69 @@ def test_csv_export_at_region_level(staff_client, refreshed):
         "percent_beyond_20km",
         "percent_beyond_50km",
         "population_beyond_50km",
+        "records_count",
+        "mean_completeness",
+        "percent_verified_recently",
+        "never_verified_count",
+        "oldest_verified_on",
     }
     assert all(row["mean_distance_km"] == "" for row in rows)
     assert all(row["percent_beyond_50km"] == "100.0" for row in rows)
+    # No center of the category: no record to measure.
+    assert all(row["records_count"] == "0" and row["mean_completeness"] == "" for row in rows)
+
+
+def test_each_region_says_how_complete_and_fresh_its_records_are(staff_client, refreshed):
+    """Published records of the category, whatever their status (the archived one at
+    Tarfaya counts for nothing): completeness is the mean of centers/completeness.py's,
+    freshness the share verified in the last 12 months and the oldest verification."""
+    today = timezone.localdate()
+    laayoune, semara = refreshed["laayoune"], refreshed["semara_planned"]
+    # A phone and hours: 4 of 5 facts (no name in Arabic), 80 %.
+    center_update(
+        user=None,
+        center=laayoune,
+        fields={"phones": ["+212528000000"], "opening_hours": {"mon": [["08:30", "16:30"]]}},
+        position=position_of(laayoune),
+    )
+    center_update(
+        user=None,
+        center=semara,
+        fields={"last_verified_on": today - datetime.timedelta(days=400)},
+        position=position_of(semara),
+    )
+    verified = refreshed["north_of_boukraa"]
+    center_verify(user=None, center=verified, reason="Called")
+
+    response = staff_client.get(url("coverage-csv", category="disability", level="region"))
+    rows = {
+        row["code"]: row
+        for row in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    }
+    page = staff_client.get(url("coverage", "en", category="disability", level="region"))
+
+    # Laâyoune 80 %; north of Boukraa and Es-Semara 40 % (a position and a French name).
+    assert rows[LAAYOUNE_REGION]["records_count"] == "3"
+    assert rows[LAAYOUNE_REGION]["mean_completeness"] == "53.333"
+    assert rows[LAAYOUNE_REGION]["percent_verified_recently"] == "33.333"
+    assert rows[LAAYOUNE_REGION]["never_verified_count"] == "1"
+    assert rows[LAAYOUNE_REGION]["oldest_verified_on"] == str(today - datetime.timedelta(days=400))
+    # Rabat's one record, never verified.
+    assert rows["04"]["records_count"] == "1" and rows["04"]["mean_completeness"] == "40.0"
+    assert rows["04"]["percent_verified_recently"] == "0.0"
+    assert rows["04"]["oldest_verified_on"] == ""
+    html = page.content.decode()
+    assert "Mean completeness of the records" in html
+    assert "never (1 record not verified)" in html
+    start = html.index('class="coverage-national"')
+    national = html[start : html.index("</section>", start)]
+    assert "Published records" in national and ">4<" in national
+    # (80 + 40 + 40 + 40) / 4
+    assert ">50 %<" in national
+
+
+def position_of(center) -> Position:
+    return Position(center.location, center.commune, center.location_precision)
 
 
 def test_page_warns_when_coverage_was_never_computed(staff_client, scene):
