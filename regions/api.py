@@ -45,7 +45,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
 class ProvinceViewSet(viewsets.ReadOnlyModelViewSet):
     """Provinces and prefectures, optionally of one region."""
 
-    queryset = Province.objects.without_boundaries().select_related("region")
+    queryset = Province.objects.without_boundaries("region").select_related("region")
     serializer_class = ProvinceSerializer
     lookup_field = "code"
     lookup_value_regex = r"\d{2}\.\d{3}"
@@ -56,7 +56,9 @@ class ProvinceViewSet(viewsets.ReadOnlyModelViewSet):
 class CommuneViewSet(viewsets.ReadOnlyModelViewSet):
     """Communes, optionally of one province or region; paginated with limit and offset."""
 
-    queryset = Commune.objects.without_boundaries().select_related("province__region")
+    queryset = Commune.objects.without_boundaries("province", "province__region").select_related(
+        "province__region"
+    )
     serializer_class = CommuneSerializer
     lookup_field = "code"
     lookup_value_regex = r"\d{2}\.\d{3}\.\d{2}\.\d{1,2}"

@@ -38,6 +38,10 @@ def localized(item, field: str) -> str:
     return ""
 
 
+# The columns of a unit's boundary.
+BOUNDARY_FIELDS = ("geom", "geom_simplified")
+
+
 class SearchNormalize(Func):
     """The database's `search_normalize(text)`: see migration regions 0002."""
 
@@ -50,8 +54,11 @@ class AreaQuerySet(models.QuerySet):
         """Units whose boundary covers the point (its edge included), smallest first."""
         return self.filter(geom__covers=point).order_by(Area("geom"), "code")
 
-    def without_boundaries(self) -> Self:
-        return self.defer("geom", "geom_simplified")
+    def without_boundaries(self, *related: str) -> Self:
+        """Without the boundaries, the heaviest columns by far: of the units, and of the
+        related units named (as in select_related), which a join would read too."""
+        prefixes = ["", *(f"{name}__" for name in related)]
+        return self.defer(*(f"{prefix}{field}" for prefix in prefixes for field in BOUNDARY_FIELDS))
 
     def boundaries_geojson(self, *properties: str) -> str:
         """The units as an RFC 7946 FeatureCollection of their simplified boundaries
