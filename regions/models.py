@@ -278,7 +278,7 @@ class PlaceQuerySet(models.QuerySet):
 
 class Place(models.Model):
     """Every region, province and commune as one searchable gazetteer (a database view,
-    regions migration 0006), each with the point distances from it are measured from."""
+    regions migration 0005), each with the point distances from it are measured from."""
 
     class Kind(models.TextChoices):
         # In the order a search ranks places whose names match equally (PLACE_RANKING).
