@@ -38,10 +38,12 @@ _PLACE_CODE = re.compile(r"^\d{2}(\.\d{3}(\.\d{2}\.\d{1,2})?)?$")
 
 @dataclass
 class Origin:
-    """Where a search starts: a point, and how to name it to the person searching."""
+    """Where a search starts: a point, how to name it to the person searching, and which
+    place distances are measured from."""
 
     point: Point
     label: str
+    measured_from: str
 
 
 @dataclass
@@ -204,7 +206,7 @@ def _origin(request) -> tuple[Origin | None, str]:
             return None, _("The position in the address is not valid: %(why)s") % {
                 "why": error.message
             }
-        return Origin(point, _("your position")), ""
+        return Origin(point, _("your position"), _("your position")), ""
     place = request.GET.get("place", "").strip()
     if not place:
         return None, ""
@@ -216,6 +218,6 @@ def _origin(request) -> tuple[Origin | None, str]:
         found = Place.objects.search(place).first()
     else:
         found = None
-    if found is None or found.reference_point is None:
+    if found is None or found.origin is None:
         return None, _("No place of that name was found in Morocco.")
-    return Origin(found.reference_point, localized(found, "name")), ""
+    return Origin(found.origin, localized(found, "name"), found.measured_from), ""

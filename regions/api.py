@@ -74,7 +74,10 @@ class PlaceViewSet(viewsets.ViewSet):
     @extend_schema(parameters=[PlaceSearchParameters], responses=PlaceSerializer(many=True))
     def list(self, request, format=None):
         """Places matching a name in Arabic or French: exact names first, then names
-        starting with it, then close spellings; larger populations first."""
+        starting with it, then close spellings; among names that match equally, a town
+        before the province or region named after it; larger populations first. Each
+        gives its origin, the point distances from it are measured from: a province's
+        or region's is its seat's."""
         parameters = PlaceSearchParameters(data=request.query_params)
         parameters.is_valid(raise_exception=True)
         paginator = self.pagination_class()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import shapely
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import transaction
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, When
 from shapely.geometry import MultiPolygon, Polygon
 
 from .models import Commune, Province, Region
@@ -42,10 +43,11 @@ class LoadReport:
     unmatched: list[Unmatched]
     skipped: list[Unmatched]
     versions: dict[str, str]
+    seats_assigned: int = 0
 
     @property
     def changed(self) -> int:
-        return sum(level.changed for level in self.levels.values())
+        return sum(level.changed for level in self.levels.values()) + self.seats_assigned
 
 
 def admin_areas_load(*, sources: Sources | None = None) -> LoadReport:
@@ -54,7 +56,8 @@ def admin_areas_load(*, sources: Sources | None = None) -> LoadReport:
     with transaction.atomic():
         for level in ("region", "province", "commune"):
             levels[level] = _load_level(level, sources.units[level])
-    return LoadReport(levels, sources.unmatched, sources.skipped, sources.versions)
+        seats_assigned = seats_assign()
+    return LoadReport(levels, sources.unmatched, sources.skipped, sources.versions, seats_assigned)
 
 
 def _load_level(level: str, units: list[UnitRecord]) -> LevelReport:
@@ -100,6 +103,30 @@ def _load_level(level: str, units: list[UnitRecord]) -> LevelReport:
         fields += ["kind", PARENT_FIELD[level]]
     model.objects.bulk_update(to_update, fields, batch_size=100)
     return report
+
+
+def seats_assign(*, region_model=Region, province_model=Province, commune_model=Commune) -> int:
+    """Gives each province and region without a seat, or whose seat is no longer one of
+    its communes, its most populous urban commune (a commune of any kind if it has no
+    urban one). Returns how many areas changed. The models are arguments so that a
+    migration can pass its historical ones.
+
+    Neither package names the capitals (chefs-lieux); population says where most people
+    are. A seat already set is kept, so that one corrected by hand outlives a reload."""
+    changed = 0
+    for model, within in ((province_model, "province"), (region_model, "province__region")):
+        communes = commune_model.objects.filter(**{within: OuterRef("pk")})
+        most_populous = communes.order_by(
+            Case(When(kind="urban", then=0), default=1),
+            F("population_2024").desc(nulls_last=True),
+            "code",
+        )
+        changed += (
+            model.objects.filter(Q(seat=None) | ~Q(**{f"seat__{within}": F("pk")}))
+            .filter(Exists(communes))
+            .update(seat=Subquery(most_populous.values("pk")[:1]))
+        )
+    return changed
 
 
 def _boundary(unit: UnitRecord) -> MultiPolygon | None:

@@ -125,7 +125,24 @@ class AdminArea(models.Model):
         return self.name_en or self.name_fr
 
 
+# Seat of a province or region: the commune distances from it are measured from, since a
+# point inside a large area's boundary may be far from anyone. The HCP data name no
+# capital (chef-lieu), so the loader takes the most populous urban commune (see
+# loader.seats_assign). It is stored, not computed per search, so that the gazetteer
+# reads it with a join and a seat corrected by hand outlives a reload.
+SEAT_HELP = _("The commune distances from the area are measured from.")
+
+
 class Region(AdminArea):
+    seat = models.ForeignKey(
+        "Commune",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("seat"),
+        help_text=SEAT_HELP,
+    )
+
     class Meta(AdminArea.Meta):
         verbose_name = _("region")
         verbose_name_plural = _("regions")
@@ -141,6 +158,14 @@ class Province(AdminArea):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="provinces", verbose_name=_("region")
+    )
+    seat = models.ForeignKey(
+        "Commune",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("seat"),
+        help_text=SEAT_HELP,
     )
 
     class Meta(AdminArea.Meta):
@@ -223,8 +248,7 @@ class Commune(AdminArea):
 
 class PlaceQuerySet(models.QuerySet):
     def search(self, query: str) -> Self:
-        """Places whose Arabic or French name matches the query: exact names first, then
-        names that start with it, then the closest spellings; larger populations first.
+        """Places whose Arabic or French name matches the query, best first (PLACE_RANKING).
 
         A name matches when one of its words is close to the query: its trigram word
         similarity reaches pg_trgm's `word_similarity_threshold` (0.6 by default). That
@@ -246,33 +270,33 @@ class PlaceQuerySet(models.QuerySet):
                     TrigramWordSimilarity(term, "search_fr"),
                     TrigramWordSimilarity(term, "search_ar"),
                 ),
-                # Among equally close words, the name that is closest as a whole first:
-                # "marakech" is Marrakech before Marrakech-Safi.
                 whole_name_similarity=Greatest(
                     TrigramSimilarity("search_fr", term), TrigramSimilarity("search_ar", term)
                 ),
+                level_rank=Case(
+                    *(When(kind=kind, then=rank) for rank, kind in enumerate(Place.Kind)),
+                    output_field=IntegerField(),
+                ),
             )
             .filter(similar)
-            .order_by(
-                "match_rank",
-                "-similarity",
-                "-whole_name_similarity",
-                F("population").desc(nulls_last=True),
-                "code",
-            )
+            .order_by(*PLACE_RANKING)
         )
 
 
 class Place(models.Model):
-    """Every region, province and commune as one searchable gazetteer (a database view)."""
+    """Every region, province and commune as one searchable gazetteer (a database view,
+    regions migration 0005), each with the point distances from it are measured from."""
 
     class Kind(models.TextChoices):
-        REGION = "region", _("region")
-        PROVINCE = "province", _("province or prefecture")
+        # In the order a search ranks places whose names match equally (PLACE_RANKING).
         COMMUNE = "commune", _("commune")
+        PROVINCE = "province", _("province or prefecture")
+        REGION = "region", _("region")
 
     code = models.CharField(max_length=16, primary_key=True)
     kind = models.CharField(max_length=8, choices=Kind.choices)
+    # The unit's own kind: Commune.Kind, Province.Kind, or "region".
+    unit_kind = models.CharField(max_length=12)
     name_ar = models.CharField(max_length=200)
     name_fr = models.CharField(max_length=200)
     name_en = models.CharField(max_length=200)
@@ -280,6 +304,13 @@ class Place(models.Model):
     region_code = models.CharField(max_length=16)
     province_code = models.CharField(max_length=16, null=True)
     reference_point = models.PointField(srid=4326, null=True)
+    # Where distances from the place start: a commune's reference point, or that of the
+    # seat of a province or region (never a point inside a large area's boundary).
+    origin = models.PointField(srid=4326, null=True)
+    seat_code = models.CharField(max_length=16, null=True)
+    seat_name_ar = models.CharField(max_length=200, null=True)
+    seat_name_fr = models.CharField(max_length=200, null=True)
+    seat_name_en = models.CharField(max_length=200, null=True)
     bbox = models.PolygonField(srid=4326, null=True)
     search_ar = models.TextField()
     search_fr = models.TextField()
@@ -292,3 +323,38 @@ class Place(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.code} {localized(self, 'name')}"
+
+    @property
+    def measured_from(self) -> str:
+        """Which place distances are measured from, in the active language: the commune
+        itself, or the seat of a province or region."""
+        names = {"name": localized(self, "name"), "seat": localized(self, "seat_name")}
+        sentences = {
+            Commune.Kind.URBAN: _("%(name)s (town)"),
+            Commune.Kind.RURAL: _("%(name)s (rural commune)"),
+            Province.Kind.PROVINCE: _("the province of %(name)s, measured from its seat %(seat)s"),
+            Province.Kind.PREFECTURE: _(
+                "the prefecture of %(name)s, measured from its seat %(seat)s"
+            ),
+            Place.Kind.REGION: _("the region of %(name)s, measured from its seat %(seat)s"),
+        }
+        return sentences[self.unit_kind] % names
+
+
+# The order of a place search's results, one key after the other:
+# 1. how the name matches: exact, then starting with the query, then a close spelling;
+# 2. how close its closest word is, then the whole name ("marakech" is Marrakech before
+#    Marrakech-Safi);
+# 3. among names that match equally, so a town and the province or region named after
+#    it, the commune first (Place.Kind's order): it is where people are;
+# 4. the larger population, then the code, so that the order is always the same.
+# Other names of a place (aliases), were the gazetteer to hold some, would come in as a
+# key before all these: an official name before an alias.
+PLACE_RANKING = (
+    "match_rank",
+    F("similarity").desc(),
+    F("whole_name_similarity").desc(),
+    "level_rank",
+    F("population").desc(nulls_last=True),
+    "code",
+)

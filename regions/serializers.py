@@ -85,9 +85,29 @@ class CommuneSerializer(AreaSerializer):
         fields = [*AreaSerializer.Meta.fields, "province", "region"]
 
 
+class SeatSerializer(serializers.Serializer):
+    code = serializers.CharField(source="seat_code")
+    name_ar = serializers.CharField(source="seat_name_ar")
+    name_fr = serializers.CharField(source="seat_name_fr")
+    name_en = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_name_en(self, place) -> str:
+        return place.seat_name_en or place.seat_name_fr
+
+
 class PlaceSerializer(serializers.ModelSerializer):
     name_en = serializers.SerializerMethodField()
     reference_point = PointField(read_only=True, allow_null=True)
+    origin = PointField(
+        read_only=True,
+        allow_null=True,
+        help_text="The point distances from this place are measured from: a commune's "
+        "reference point, or that of the seat of a province or region.",
+    )
+    seat = serializers.SerializerMethodField(
+        help_text="The seat of a province or region: the commune its origin is; null for a commune."
+    )
     bbox = BoundingBoxField(read_only=True, allow_null=True)
 
     class Meta:
@@ -102,12 +122,18 @@ class PlaceSerializer(serializers.ModelSerializer):
             "region_code",
             "province_code",
             "reference_point",
+            "origin",
+            "seat",
             "bbox",
         ]
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_name_en(self, place) -> str:
         return place.name_en or place.name_fr
+
+    @extend_schema_field(SeatSerializer(allow_null=True))
+    def get_seat(self, place) -> dict | None:
+        return SeatSerializer(place).data if place.seat_code else None
 
 
 class PlaceSearchParameters(serializers.Serializer):

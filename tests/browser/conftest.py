@@ -18,7 +18,8 @@ SCREENSHOTS = PROJECT / "test-artifacts" / "screenshots"
 # (latitude, longitude) of the Hassan Tower, Rabat.
 RABAT = (34.0240, -6.8225)
 
-# Test centers, clearly named as such, near Rabat (with phones) and one sensitive.
+# Test centers, clearly named as such, near Rabat (with phones), one sensitive, and one in
+# the town of Khouribga, 30 km from the demo data's center of Oued Zem.
 TEST_CENTERS = "\n".join(
     [
         "external_ref,name_ar,name_fr,category,phones,latitude,longitude,opening_hours",
@@ -28,6 +29,7 @@ TEST_CENTERS = "\n".join(
         "33.9950,-6.8500,",
         "test-temara,مركز تجريبي تمارة,Centre d'essai Témara,disability,,33.9280,-6.9060,",
         "test-women-rabat,فضاء تجريبي,Espace d'essai,women,+212537000003,34.0100,-6.8300,",
+        "test-khouribga,مركز تجريبي خريبكة,Centre d'essai Khouribga,disability,,32.8825,-6.9070,",
         "",
     ]
 )

@@ -98,6 +98,28 @@ def test_quick_exit_answers_the_escape_key_twice(page, site):
     page.wait_for_url(site + "/healthz")
 
 
+def test_typing_khouribga_and_choosing_its_first_suggestion_searches_from_the_town(page, site):
+    page.goto(site + "/en/")
+    page.locator("label[for=category-disability]").click()
+
+    page.locator("#place").press_sequentially("Khouribga")
+    first = page.locator("#place-suggestions option").first
+    first.wait_for(state="attached")
+    suggestion = first.get_attribute("value")
+    page.locator("#place").fill(suggestion)
+    page.locator("#search-form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"place=05\.311\.01\.07"))
+
+    assert suggestion == "Khouribga — 05.311.01.07"
+    assert page.locator("#measured-from").inner_text() == "Distances from Khouribga (town)."
+    names = page.locator(".center-list .center-card h3").all_inner_texts()
+    distances = dict(zip(names, distances_in_km(page), strict=True))
+    assert names[0] == "Centre d'essai Khouribga" and distances[names[0]] < 2
+    oued_zem = next(name for name in names if "Oued Zem" in name)
+    assert 25 < distances[oued_zem] < 35
+    page.console_errors.check()
+
+
 def test_keyboard_alone_goes_from_the_question_to_calling_a_center(page, site):
     page.goto(site + "/fr/")
 

@@ -121,6 +121,27 @@ def test_place_search_answers_with_kind_code_point_and_bbox(api_client):
     assert min_lon <= lon <= max_lon and min_lat <= lat <= max_lat
 
 
+def test_suggestions_for_a_town_list_it_before_its_province_each_with_its_origin(
+    api_client, django_assert_num_queries
+):
+    # As the search form's suggestions ask, as someone types.
+    with django_assert_num_queries(2):
+        response = api_client.get("/api/v1/places/", {"q": "Khouribga", "limit": 8})
+
+    town, province = response.json()["results"][:2]
+    assert (town["kind"], town["code"]) == ("commune", "05.311.01.07")
+    assert (province["kind"], province["code"]) == ("province", "05.311")
+    assert town["origin"] == town["reference_point"]
+    assert town["seat"] is None
+    assert province["origin"] == town["origin"] != province["reference_point"]
+    assert province["seat"] == {
+        "code": "05.311.01.07",
+        "name_ar": "خريبكة",
+        "name_fr": "Khouribga",
+        "name_en": "Khouribga",
+    }
+
+
 @pytest.mark.parametrize("params", [{}, {"q": "f"}, {"q": "fes", "limit": "0"}])
 def test_place_search_refuses_bad_parameters(api_client, params):
     response = api_client.get("/api/v1/places/", params)

