@@ -14,6 +14,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connections
 from procrastinate.contrib.django import app
 
 from centers.roles import NATIONAL_ADMINISTRATORS, READ_ONLY_VIEWERS, REGIONAL_EDITORS
@@ -248,6 +249,26 @@ def test_a_digest_that_cannot_be_sent_comes_with_the_next(smtp, directory, team)
     assert listed(received["national@example.org"]) == {waiting.pk, later.pk}
     mailbox.messages.clear()
     assert "0 digests sent" in send()
+
+
+def test_a_team_whose_digest_another_run_is_sending_is_left_to_it(smtp, directory, team):
+    mailbox, _server = smtp
+    waiting = suggest(directory["rabat"])
+    other_run = connections.create_connection("default")
+    try:
+        with other_run.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_lock(hashtext('suggestions.digest'), %(region)s)",
+                {"region": waiting.region.pk},
+            )
+        assert "1 digests sent" in send()
+        assert set(mailbox.by_recipient()) == {"national@example.org"}
+    finally:
+        other_run.close()
+
+    mailbox.messages.clear()
+    assert "1 digests sent" in send()
+    assert listed(mailbox.by_recipient()["rabat@example.org"]) == {waiting.pk}
 
 
 def test_each_digest_is_recorded_with_what_it_listed(smtp, directory, team):
