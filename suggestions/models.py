@@ -153,6 +153,7 @@ class Digest(models.Model):
     suggestions = models.ManyToManyField(
         Suggestion, related_name="digests", verbose_name=_("suggestions")
     )
+    # How many addresses it went to, not which: a team's accounts are read in the admin.
     recipients = models.PositiveIntegerField(_("recipients"))
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
