@@ -1,10 +1,9 @@
 #!/bin/sh
 # Serves the site (gunicorn, gunicorn.conf.py) with its job worker (imports and exports,
-# sheet_jobs/; the reviewers' e-mail digests, suggestions/), and stops both together (Ctrl-C, a closed terminal, or TERM to this
-# script). A worker that
-# fails (killed, out of memory) is started again: the job it left is put back in the
-# queue once its heartbeat is old (sheet_jobs/services.py); one told to stop stays
-# stopped.
+# sheet_jobs/; the reviewers' e-mail digests, suggestions/), and stops both together
+# (Ctrl-C, a closed terminal, or TERM to this script). A worker that fails (killed, out of
+# memory) is started again: the job it left is put back in the queue once its heartbeat is
+# old (sheet_jobs/services.py); one told to stop stays stopped.
 #   scripts/serve.sh VENV PORT
 set -eu
 venv=$1

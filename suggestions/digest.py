@@ -1,8 +1,7 @@
-"""Reviewers hear about new suggestions: each reviewer gets, by e-mail, the suggestions
-that came to their regions' queue since their last digest (national reviewers: every
-region's, in one message). One message per person, so that no one sees the addresses
-of another team, and each one's progress is kept apart: a message that cannot be sent
-is sent with the next digest, and nothing is sent twice.
+"""Reviewers hear about new suggestions: each team gets, by e-mail, the suggestions that
+came to its queue since its last digest. A region's team is its reviewers; national staff
+are one team for every region. Each team's digests are kept (`Digest`, with what each
+listed): a digest that cannot be sent is sent with the next, and nothing is sent twice.
 
 A message says what waits and where, with a link to each suggestion in the review
 queue, and nothing of what the person wrote or how to reach them: the reviewer reads
@@ -11,33 +10,50 @@ Staff accounts keep no language: the message is in Arabic and in French."""
 
 import logging
 import smtplib
+from collections import defaultdict
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 
-from .models import ReviewerDigest, Suggestion
+from centers.models import StaffAssignment
+from regions.models import Region
+
+from .models import Digest, Suggestion
 
 logger = logging.getLogger(__name__)
 
 LANGUAGES = ("ar", "fr")
+PERMISSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+@dataclass(frozen=True)
+class Team:
+    """Who hears of a queue's new suggestions: a region's reviewers, or national staff
+    (no region)."""
+
+    region: Region | None
+    members: list
+
+    def suggestions(self):
+        everywhere = Suggestion.objects.all()
+        return everywhere if self.region is None else everywhere.filter(region=self.region)
 
 
 def reviewers():
-    """Who is told: active staff with an e-mail address who may review suggestions
-    (regional editors of their regions, national staff of every region); read-only
-    viewers are not."""
+    """Who may be told: active staff with an e-mail address who may review suggestions
+    (regional editors, national administrators); read-only viewers may not."""
     return (
         get_user_model()
         .objects.with_perm(
-            "suggestions.change_suggestion",
-            is_active=True,
-            backend="django.contrib.auth.backends.ModelBackend",
+            "suggestions.change_suggestion", is_active=True, backend=PERMISSION_BACKEND
         )
         .filter(is_staff=True)
         .exclude(email="")
@@ -45,55 +61,102 @@ def reviewers():
     )
 
 
+def teams() -> list[Team]:
+    """The teams that have members: national staff first, then each region's."""
+    everywhere = get_user_model().objects.with_perm(
+        "centers.manage_all_regions", is_active=True, backend=PERMISSION_BACKEND
+    )
+    # National staff review every region: one message with every region's new
+    # suggestions, each naming its region, rather than one per region (up to twelve an
+    # hour) for the one queue they open.
+    national = Team(region=None, members=list(reviewers().filter(pk__in=everywhere)))
+    regional = defaultdict(list)
+    for assignment in (
+        StaffAssignment.objects.filter(user__in=reviewers().exclude(pk__in=everywhere))
+        .select_related("user", "region")
+        .order_by("region__code", "user__pk")
+    ):
+        regional[assignment.region].append(assignment.user)
+    found = [national, *(Team(region, members) for region, members in regional.items())]
+    return [team for team in found if team.members]
+
+
 def digests_send() -> tuple[int, int]:
-    """Sends each reviewer their digest, if anything new waits for them; returns (sent,
-    failed). A failed one is left to the next run."""
+    """Sends each team its digest, if anything new waits for it; returns (sent, failed).
+    A failed one is left to the next run."""
+    if not settings.SEND_EMAIL:
+        logger.warning(
+            "E-mail is off (EMAIL_HOST is not set): no digest sent. The suggestions wait "
+            "for the first one sent."
+        )
+        return 0, 0
     sent = failed = 0
-    for reviewer in reviewers():
-        ReviewerDigest.objects.get_or_create(reviewer=reviewer)
+    for team in teams():
         try:
-            sent += _digest_send(reviewer)
+            sent += _digest_send(team)
         except (smtplib.SMTPException, OSError):
-            logger.exception("The digest of reviewer %s could not be sent.", reviewer.pk)
+            logger.exception("The digest of %s could not be sent.", team.region or "national staff")
             failed += 1
     return sent, failed
 
 
 @transaction.atomic
-def _digest_send(reviewer) -> bool:
-    # Held while the message is sent, so that two runs never send the same one.
-    progress = ReviewerDigest.objects.select_for_update().get(reviewer=reviewer)
+def _digest_send(team: Team) -> bool:
+    if not _lock_taken(team):
+        return False  # another run is sending this team's digest
     new = list(
-        Suggestion.objects.waiting()
-        .in_regions_of(reviewer)
-        .filter(pk__gt=progress.last_suggestion_id)
+        team.suggestions()
+        .waiting()
+        .not_yet_in_a_digest_of(team.region)
         .select_related("center", "commune", "region")
-        .order_by("pk")
+        .order_by("created_at", "pk")
     )
     if not new:
         return False
-    subjects, bodies = zip(*(_message(new, language) for language in LANGUAGES), strict=True)
+    waiting = team.suggestions().waiting().count()
+    subjects, bodies = zip(
+        *(_message(team, new, waiting, language) for language in LANGUAGES), strict=True
+    )
+    # The members of a team share its queue: each sees who else was told.
     EmailMessage(
         subject=" / ".join(subjects),
         body="\n\n――――――――――\n\n".join(bodies),
-        to=[reviewer.email],
+        to=[member.email for member in team.members],
     ).send()
-    progress.last_suggestion_id = new[-1].pk
-    progress.sent_at = timezone.now()
-    progress.save()
+    digest = Digest.objects.create(region=team.region, recipients=len(team.members))
+    digest.suggestions.set(new)
     return True
 
 
-def _message(suggestions: list[Suggestion], language: str) -> tuple[str, str]:
+def _lock_taken(team: Team) -> bool:
+    """Holds the team's digest until the transaction ends, so that two runs (the command
+    and the job worker's) never send the same one; False if another run holds it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_try_advisory_xact_lock(hashtext(%(name)s), %(team)s)",
+            {"name": "suggestions.digest", "team": team.region.pk if team.region else 0},
+        )
+        return cursor.fetchone()[0]
+
+
+def _message(
+    team: Team, suggestions: list[Suggestion], waiting: int, language: str
+) -> tuple[str, str]:
     with translation.override(language):
         count = len(suggestions)
         subject = ngettext(
             "%(count)d new suggestion to review", "%(count)d new suggestions to review", count
         ) % {"count": count}
+        where = team.region or gettext("every region")
+        queue_filter = {"status__exact": Suggestion.Status.WAITING}
+        if team.region is not None:
+            queue_filter["region__id__exact"] = team.region.pk
         body = render_to_string(
             "suggestions/digest_email.txt",
             {
                 "count": count,
+                "where": where,
+                "waiting": waiting,
                 "suggestions": [
                     {
                         "number": suggestion.pk,
@@ -108,10 +171,11 @@ def _message(suggestions: list[Suggestion], language: str) -> tuple[str, str]:
                 ],
                 "queue_url": settings.SITE_URL
                 + reverse("admin:suggestions_suggestion_changelist")
-                + "?status__exact=waiting",
+                + "?"
+                + urlencode(queue_filter),
             },
         )
-        return f"{gettext('Social centers of Morocco')}: {subject}", body
+        return f"{gettext('Social centers of Morocco')}: {subject} ({where})", body.strip()
 
 
 def _about(suggestion: Suggestion) -> str:

@@ -10,6 +10,7 @@ queue, each with the center it proposes, until staff verify them.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from centers.models import Center
@@ -30,6 +31,14 @@ class SuggestionQuerySet(models.QuerySet):
         if user.has_perm("centers.manage_all_regions") or user.has_perm("centers.view_all_regions"):
             return self
         return self.filter(region__in=Region.objects.filter(staff_assignments__user=user))
+
+    def not_yet_in_a_digest_of(self, region: Region | None):
+        """Those no digest of a team has listed: of the region's team, or of national
+        staff (None)."""
+        listed = Digest.suggestions.through.objects.filter(
+            suggestion=OuterRef("pk"), digest__region=region
+        )
+        return self.exclude(Exists(listed))
 
 
 class Suggestion(models.Model):
@@ -126,23 +135,32 @@ class Suggestion(models.Model):
         return self.lead_ref is not None
 
 
-class ReviewerDigest(models.Model):
-    """How far a reviewer's e-mail digests have gone: the newest suggestion the last one
-    listed. The next lists what came after it, so that a digest that could not be sent
-    is sent with the next one, and nothing twice."""
+class Digest(models.Model):
+    """One e-mail that told a team of the suggestions new in its queue: a region's team,
+    or national staff (no region), and which suggestions it listed. A team's next digest
+    lists what waits and none of its digests listed, so that one that could not be sent
+    comes with the next, and nothing comes twice, whatever order suggestions were
+    committed in."""
 
-    reviewer = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="suggestion_digest",
-        verbose_name=_("reviewer"),
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="suggestion_digests",
+        verbose_name=_("region"),
     )
-    last_suggestion_id = models.BigIntegerField(_("newest suggestion listed"), default=0)
-    sent_at = models.DateTimeField(_("sent at"), null=True)
+    suggestions = models.ManyToManyField(
+        Suggestion, related_name="digests", verbose_name=_("suggestions")
+    )
+    # How many addresses it went to, not which: a team's accounts are read in the admin.
+    recipients = models.PositiveIntegerField(_("recipients"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("reviewer's digest")
-        verbose_name_plural = _("reviewers' digests")
+        verbose_name = _("digest of new suggestions")
+        verbose_name_plural = _("digests of new suggestions")
+        ordering = ["-sent_at"]
 
     def __str__(self):
-        return f"{self.reviewer} ≤ #{self.last_suggestion_id}"
+        return f"{self.region or _('every region')} {self.sent_at:%Y-%m-%d %H:%M}"

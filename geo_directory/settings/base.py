@@ -267,13 +267,27 @@ CONTENT_SECURITY_POLICY = {
 # /.well-known/security.txt; without it, that file is not served.
 SECURITY_CONTACT = env("SECURITY_CONTACT", default="")
 
-# E-mail (the reviewers' digests of new suggestions): EMAIL_URL such as
-# smtp+tls://user:password@smtp.example.org:587 (smtp://, smtp+ssl://). Unset, messages
-# are written to the console, so that development needs no mail server.
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# E-mail (the reviewers' digests of new suggestions), through the SMTP server EMAIL_HOST.
+# Without one, messages are written to the console (the command's or the job worker's
+# output), so that development needs no mail server; the production settings send none.
+EMAIL_HOST = env("EMAIL_HOST", default="")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+# TLS from the first byte (EMAIL_USE_SSL, port 465), else STARTTLS on the submission port
+# (587) unless EMAIL_USE_TLS is false: Django refuses the two together.
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=not EMAIL_USE_SSL)
+EMAIL_PORT = env.int("EMAIL_PORT", default=465 if EMAIL_USE_SSL else 587)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 # A mail server that does not answer must not hold the job worker: seconds.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="directory@localhost")
+# Whether the project sends e-mail at all (suggestions/digest.py reads it).
+SEND_EMAIL = True
 # The site's address as staff reach it, for the links in e-mails.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

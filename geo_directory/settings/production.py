@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import EMAIL_HOST, env
 
 
 def _required(name: str) -> str:
@@ -27,3 +27,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+
+# Without a mail server nothing is sent, rather than staff addresses written to the logs:
+# suggestions wait for the reviewers' first digest once EMAIL_HOST is set.
+SEND_EMAIL = bool(EMAIL_HOST)

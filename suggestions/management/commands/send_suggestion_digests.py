@@ -5,8 +5,8 @@ from suggestions.digest import digests_send
 
 class Command(BaseCommand):
     help = (
-        "E-mails each reviewer the suggestions that came to their regions since their last "
-        "digest. The job worker runs it every hour."
+        "E-mails each team of reviewers (a region's, national staff) the suggestions that "
+        "came to its queue since its last digest. The job worker runs it every hour."
     )
 
     def handle(self, *args, **options):
