@@ -4,6 +4,9 @@ the 1,503 communes, with official HCP codes, census figures and boundaries.
 Boundaries are in SRID 4326 (longitude, latitude, WGS84).
 """
 
+import operator
+from collections.abc import Iterable
+from functools import reduce
 from typing import Self
 
 from django.contrib.gis.db import models
@@ -13,8 +16,8 @@ from django.contrib.postgres.aggregates import JSONBAgg
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Case, F, Func, IntegerField, JSONField, Q, Value, When
-from django.db.models.functions import Cast, Coalesce, Greatest, JSONObject
+from django.db.models import Case, F, Func, IntegerField, JSONField, Q, Value, When, Window
+from django.db.models.functions import Cast, Coalesce, Greatest, JSONObject, RowNumber
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -246,39 +249,82 @@ class Commune(AdminArea):
         verbose_name_plural = _("communes")
 
 
-class PlaceQuerySet(models.QuerySet):
-    def search(self, query: str) -> Self:
-        """Places whose Arabic or French name matches the query, best first (PLACE_RANKING).
+class PlaceAlias(models.Model):
+    """Another name a commune is known by: an exonym (Tangier, Fez), an older or a local
+    spelling (Rbat, Dar el Beida), or its name in Tifinagh, from GeoNames (see
+    loader.place_aliases_load, which chooses them)."""
 
-        A name matches when one of its words is close to the query: its trigram word
-        similarity reaches pg_trgm's `word_similarity_threshold` (0.6 by default). That
-        covers exact names, prefixes of two letters or more and small typos, and the
-        trigram indexes answer it."""
-        term = SearchNormalize(Value(query))
-        exact = Q(search_fr=term) | Q(search_ar=term)
-        prefix = Q(search_fr__startswith=term) | Q(search_ar__startswith=term)
-        similar = Q(search_fr__trigram_word_similar=term) | Q(search_ar__trigram_word_similar=term)
+    class Script(models.TextChoices):
+        LATIN = "latn", _("Latin")
+        ARABIC = "arab", _("Arabic")
+        TIFINAGH = "tfng", _("Tifinagh")
+
+    commune = models.ForeignKey(
+        Commune, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("commune")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    script = models.CharField(_("script"), max_length=4, choices=Script.choices)
+    geonames_id = models.PositiveIntegerField(_("GeoNames id"))
+    search = models.GeneratedField(
+        expression=SearchNormalize("name"), output_field=models.TextField(), db_persist=True
+    )
+
+    class Meta:
+        verbose_name = _("other name")
+        verbose_name_plural = _("other names")
+        ordering = ["commune__code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "name"], name="regions_alias_unique")
+        ]
+        indexes = [GinIndex(fields=["search"], opclasses=["gin_trgm_ops"], name="alias_search")]
+
+    def __str__(self):
+        return self.name
+
+
+class PlaceQuerySet(models.QuerySet):
+    def search(self, query: str, *, readings: Iterable[str] = ()) -> Self:
+        """Places one of whose names matches the query, or one of its other readings (the
+        same words in another script), best first (PLACE_RANKING); each with the name that
+        matched best (`matched_name`, `matched_alias`).
+
+        A name is an official name in Arabic or French, or an alias (PlaceAlias). It
+        matches when one of its words is close to a term: its trigram word similarity
+        reaches pg_trgm's `word_similarity_threshold` (0.6 by default). That covers exact
+        names, prefixes of two letters or more and small typos, and the trigram indexes
+        answer it. A place is listed once, for its best name (NAME_RANKING)."""
+        terms = [SearchNormalize(Value(term)) for term in dict.fromkeys([query, *readings])]
+        name = "names__search"
+
+        def any_term(lookup: str) -> Q:
+            return reduce(operator.or_, (Q(**{f"{name}{lookup}": term}) for term in terms))
+
+        def greatest(values: list) -> Func:
+            return Greatest(*values) if len(values) > 1 else values[0]
+
         return (
-            self.annotate(
+            self.filter(any_term("__trigram_word_similar"))
+            .annotate(
                 match_rank=Case(
-                    When(exact, then=0),
-                    When(prefix, then=1),
+                    When(any_term(""), then=0),
+                    When(any_term("__startswith"), then=1),
                     default=2,
                     output_field=IntegerField(),
                 ),
-                similarity=Greatest(
-                    TrigramWordSimilarity(term, "search_fr"),
-                    TrigramWordSimilarity(term, "search_ar"),
-                ),
-                whole_name_similarity=Greatest(
-                    TrigramSimilarity("search_fr", term), TrigramSimilarity("search_ar", term)
-                ),
+                alias_rank=Case(When(names__is_alias=True, then=1), default=0),
+                similarity=greatest([TrigramWordSimilarity(term, name) for term in terms]),
+                whole_name_similarity=greatest([TrigramSimilarity(name, term) for term in terms]),
                 level_rank=Case(
                     *(When(kind=kind, then=rank) for rank, kind in enumerate(Place.Kind)),
                     output_field=IntegerField(),
                 ),
+                matched_name=F("names__name"),
+                matched_alias=F("names__is_alias"),
+                name_rank=Window(
+                    RowNumber(), partition_by="code", order_by=[*NAME_RANKING, "names__name"]
+                ),
             )
-            .filter(similar)
+            .filter(name_rank=1)
             .order_by(*PLACE_RANKING)
         )
 
@@ -343,18 +389,40 @@ class Place(models.Model):
 
 # The order of a place search's results, one key after the other:
 # 1. how the name matches: exact, then starting with the query, then a close spelling;
-# 2. how close its closest word is, then the whole name ("marakech" is Marrakech before
+# 2. an official name before an alias: "Fez" is an alias of Fès, and close to Fezna;
+# 3. how close its closest word is, then the whole name ("marakech" is Marrakech before
 #    Marrakech-Safi);
-# 3. among names that match equally, so a town and the province or region named after
+# 4. among names that match equally, so a town and the province or region named after
 #    it, the commune first (Place.Kind's order): it is where people are;
-# 4. the larger population, then the code, so that the order is always the same.
-# Other names of a place (aliases), were the gazetteer to hold some, would come in as a
-# key before all these: an official name before an alias.
-PLACE_RANKING = (
+# 5. the larger population, then the code, so that the order is always the same.
+# The first three keys also choose which of a place's names it is listed for.
+NAME_RANKING = (
     "match_rank",
+    "alias_rank",
     F("similarity").desc(),
     F("whole_name_similarity").desc(),
+)
+PLACE_RANKING = (
+    *NAME_RANKING,
     "level_rank",
     F("population").desc(nulls_last=True),
     "code",
 )
+
+
+class PlaceName(models.Model):
+    """Every name of every place, one row each: its official names in Arabic and French
+    and its aliases (a database view, regions migration 0006), which the place search
+    reads."""
+
+    id = models.CharField(max_length=40, primary_key=True)
+    place = models.ForeignKey(
+        Place, on_delete=models.DO_NOTHING, db_constraint=False, related_name="names"
+    )
+    name = models.CharField(max_length=200)
+    search = models.TextField()
+    is_alias = models.BooleanField()
+
+    class Meta:
+        managed = False
+        db_table = "regions_place_name"

