@@ -121,6 +121,8 @@ LETTERS: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = (
 WORDS: dict[str, str] = {
     # The white (Casablanca's الدار البيضاء): ض and a final hamza.
     **dict.fromkeys(("bida", "bayda", "baida", "beida", "bidaa"), "بيضاء"),
+    # A title, never with the article.
+    **dict.fromkeys(("sidi", "si"), "سيدي"),
     **dict.fromkeys(("oulad", "ouled", "wlad", "ulad"), "أولاد"),
     **dict.fromkeys(("ain", "aïn", "3in", "3ayn", "ayn"), "عين"),
     **dict.fromkeys(("oued", "wad", "ouad", "wed"), "واد"),
@@ -134,6 +136,12 @@ WORDS: dict[str, str] = {
     **dict.fromkeys(("kasba", "qasba", "9asba", "qasbat", "kasbat"), "قصبة"),
     **dict.fromkeys(("lalla", "lala"), "لالة"),
 }
+
+# Official names often carry an article that a Darija spelling leaves out where it is
+# heard only as a doubled sun letter ("rbat" for الرباط, "7ad soualem" for حد السوالم): a
+# word that starts with one of these letters may still have it. An initial t is left out:
+# it is mostly the Berber feminine of names like Tiznit and Tinghir, never an article.
+UNWRITTEN_ARTICLE = (r"[drzsn]|ch|sh", "ال", 1.0)
 
 _RULES = tuple((re.compile(pattern), readings) for pattern, readings in LETTERS)
 # Accents that only mark a vowel's quality in French spellings (â, which marks ع, stays).
@@ -178,6 +186,9 @@ def _word_readings(word: str) -> list[Reading]:
         else:
             # A character no rule reads (a digit without a letter's shape): skipped.
             position += 1
+    letters, article, weight = UNWRITTEN_ARTICLE
+    if re.match(letters, word) and all(article not in arabic for _, arabic in segments[0]):
+        segments.insert(0, [(0.0, ""), (weight, article)])
     return _cheapest(segments, "".join)
 
 
