@@ -169,8 +169,9 @@ def arabic_readings(text: str) -> list[str]:
     text = unicodedata.normalize("NFC", text.lower()).translate(_PLAIN_VOWELS)
     text = _APOSTROPHES.sub("", text)
     text = _SEPARATE_ARTICLE.sub(lambda m: "l" if m.group(1) is None else "e" + m.group(1), text)
-    words = _WORD.findall(text)
-    if not any(re.search("[a-zâ]", word) for word in words):
+    # A number alone ("2 mars") is not a word of a name: only words with a letter are read.
+    words = [word for word in _WORD.findall(text) if re.search("[a-zâ]", word)]
+    if not words:
         return []
     readings = _cheapest([_word_readings(word) for word in words], lambda parts: " ".join(parts))
     return [reading for _, reading in readings]

@@ -47,6 +47,10 @@ def test_an_other_spelling_of_a_letter_is_among_the_readings(typed, reading):
     assert reading in arabic_readings(typed)
 
 
+def test_a_number_beside_a_name_is_not_read():
+    assert arabic_readings("tanja 0") == arabic_readings("tanja 2024") == arabic_readings("tanja")
+
+
 def test_accents_case_and_apostrophes_do_not_change_the_readings():
     assert arabic_readings("TÉTWAN") == arabic_readings("tetwan")
     assert arabic_readings("m'diq") == arabic_readings("mdiq")
