@@ -1,5 +1,5 @@
-"""Darija place names: how many Latin-letter spellings find their commune through their
-Arabic readings.
+"""Darija place names: how many Latin-letter spellings the place search finds first, and
+how many find their commune through their Arabic readings alone.
 
     .venv/bin/python benchmarks/darija_readings.py
     .venv/bin/python benchmarks/darija_readings.py --readings READINGS.csv
@@ -12,7 +12,9 @@ several readings). Each reading is searched with the place search itself
 (`Place.objects.search`, its ranking and its trigram word-similarity threshold), among
 communes only. A typed text is resolved when one of its readings finds the expected
 commune first. The script prints how many are, then each failure with its readings and
-what the first of them found.
+what the first of them found; and, first, how many of the typed texts the place search
+itself (`Place.objects.search(typed)`, which adds the readings to the text) lists their
+commune first for, among all places.
 
 The database is DATABASE_URL's, with the administrative areas loaded
 (`manage.py migrate` then `manage.py load_admin_areas`).
@@ -54,6 +56,13 @@ def first_commune(reading: str) -> str | None:
     return found.values_list("code", flat=True).first()
 
 
+def first_place(typed: str) -> str | None:
+    """The code of the place the search ranks first for the typed text."""
+    from regions.models import Place
+
+    return Place.objects.search(typed).values_list("code", flat=True).first()
+
+
 def failures(
     places: list[dict[str, str]], readings_of: Callable[[str], list[str]]
 ) -> list[tuple[dict[str, str], list[tuple[str, str | None]]]]:
@@ -82,6 +91,13 @@ def main() -> None:
     readings_of = readings_from_file(arguments.readings) if arguments.readings else arabic_readings
 
     places = load_places()
+    if not arguments.readings:
+        missed = [
+            place for place in places if first_place(place["typed"]) != place["expected_code"]
+        ]
+        print(f"The place search lists {len(places) - len(missed)} of {len(places)} first")
+        for place in missed:
+            print(f"  {place['typed']!r} (expected {place['expected_code']}, {place['note']})")
     failed = failures(places, readings_of)
     print(f"Resolved {len(places) - len(failed)} of {len(places)} Darija spellings")
     for place, found in failed:

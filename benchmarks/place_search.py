@@ -5,8 +5,10 @@
 The queries are built from the real names of every eighth commune, province and region,
 in four forms: French name lower-cased without accents, Arabic name, the first five
 letters of the French name (typing in progress) and the French name with one letter
-dropped (a typo). Each is timed twice: the database query alone, and the whole API
-request (`GET /api/v1/places/?q=`) through Django in-process.
+dropped (a typo); and every fourth alias (Tangier, Rbat, names in Tifinagh). A query
+in Latin letters is also searched by its Darija readings, as every search is. Each is
+timed twice: the database query alone (built, run and read), and the whole API request
+(`GET /api/v1/places/?q=`) through Django in-process.
 """
 
 import os
@@ -26,7 +28,7 @@ django.setup()
 from django.test import Client
 
 from partners.throttling import AnonymousRateThrottle
-from regions.models import Place
+from regions.models import Place, PlaceAlias
 
 # What is measured is the search, not the anonymous quota, which would refuse most of it.
 AnonymousRateThrottle.rate = "1000000/second"
@@ -39,6 +41,7 @@ def queries() -> list[str]:
         plain = unicodedata.normalize("NFKD", name_fr).encode("ascii", "ignore").decode().lower()
         typo = plain[: len(plain) // 2] + plain[len(plain) // 2 + 1 :]
         result += [plain, name_ar, plain[:5], typo]
+    result += list(PlaceAlias.objects.order_by("name").values_list("name", flat=True))[::4]
     return [q for q in result if len(q) >= 2]
 
 

@@ -5,7 +5,6 @@ Boundaries are in SRID 4326 (longitude, latitude, WGS84).
 """
 
 import operator
-from collections.abc import Iterable
 from functools import reduce
 from typing import Self
 
@@ -20,6 +19,8 @@ from django.db.models import Case, F, Func, IntegerField, JSONField, Q, Value, W
 from django.db.models.functions import Cast, Coalesce, Greatest, JSONObject, RowNumber
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from .darija import arabic_readings
 
 # The languages to read a text in, in order, when it is missing in the active one.
 LANGUAGE_FALLBACKS = {"ar": ["ar", "fr", "en"], "fr": ["fr", "ar", "en"], "en": ["en", "fr", "ar"]}
@@ -283,32 +284,43 @@ class PlaceAlias(models.Model):
 
 
 class PlaceQuerySet(models.QuerySet):
-    def search(self, query: str, *, readings: Iterable[str] = ()) -> Self:
-        """Places one of whose names matches the query, or one of its other readings (the
-        same words in another script), best first (PLACE_RANKING); each with the name that
-        matched best (`matched_name`, `matched_alias`).
+    def search(self, query: str) -> Self:
+        """Places one of whose names matches the query, best first (PLACE_RANKING); each
+        with the name that matched best (`matched_name`, `matched_alias`).
 
         A name is an official name in Arabic or French, or an alias (PlaceAlias). It
-        matches when one of its words is close to a term: its trigram word similarity
+        matches when one of its words is close to the query: its trigram word similarity
         reaches pg_trgm's `word_similarity_threshold` (0.6 by default). That covers exact
         names, prefixes of two letters or more and small typos, and the trigram indexes
-        answer it. A place is listed once, for its best name (NAME_RANKING)."""
-        terms = [SearchNormalize(Value(term)) for term in dict.fromkeys([query, *readings])]
+        answer it. A query in Latin letters is also read as Darija (regions.darija:
+        "tanja" is طنجة), and its readings matched like it, after it. A place is listed
+        once, for its best name (NAME_RANKING)."""
+        typed = SearchNormalize(Value(query))
+        readings = [SearchNormalize(Value(reading)) for reading in _darija_readings(query)]
         name = "names__search"
 
-        def any_term(lookup: str) -> Q:
-            return reduce(operator.or_, (Q(**{f"{name}{lookup}": term}) for term in terms))
+        def any_of(terms: list, lookup: str) -> Q:
+            return reduce(operator.or_, (Q(**{f"{name}{lookup}": term}) for term in terms), Q())
 
         def greatest(values: list) -> Func:
             return Greatest(*values) if len(values) > 1 else values[0]
 
+        # How the name matches, the typed text before its readings at each step.
+        steps = [
+            (lookup, terms)
+            for lookup in ("", "__startswith", "__trigram_word_similar")
+            for terms in ([typed], readings)
+            if terms
+        ]
+        terms = [typed, *readings]
         return (
-            self.filter(any_term("__trigram_word_similar"))
+            self.filter(any_of(terms, "__trigram_word_similar"))
             .annotate(
                 match_rank=Case(
-                    When(any_term(""), then=0),
-                    When(any_term("__startswith"), then=1),
-                    default=2,
+                    *(
+                        When(any_of(terms, lookup), then=rank)
+                        for rank, (lookup, terms) in enumerate(steps)
+                    ),
                     output_field=IntegerField(),
                 ),
                 alias_rank=Case(When(names__is_alias=True, then=1), default=0),
@@ -327,6 +339,16 @@ class PlaceQuerySet(models.QuerySet):
             .filter(name_rank=1)
             .order_by(*PLACE_RANKING)
         )
+
+
+# Shorter texts are mostly typing in progress, whose readings would match noise.
+READING_MINIMUM_LETTERS = 3
+
+
+def _darija_readings(query: str) -> list[str]:
+    if sum(character.isalpha() for character in query) < READING_MINIMUM_LETTERS:
+        return []
+    return arabic_readings(query)
 
 
 class Place(models.Model):
@@ -389,6 +411,8 @@ class Place(models.Model):
 
 # The order of a place search's results, one key after the other:
 # 1. how the name matches: exact, then starting with the query, then a close spelling;
+#    at each step the typed text before its Darija readings ("casa" is Casablanca, which
+#    it begins, before a name its reading قاسة is close to);
 # 2. an official name before an alias: "Fez" is an alias of Fès, and close to Fezna;
 # 3. how close its closest word is, then the whole name ("marakech" is Marrakech before
 #    Marrakech-Safi);
@@ -411,18 +435,23 @@ PLACE_RANKING = (
 
 
 class PlaceName(models.Model):
-    """Every name of every place, one row each: its official names in Arabic and French
-    and its aliases (a database view, regions migration 0006), which the place search
-    reads."""
+    """Every name of every place, one row each: the official names in Arabic and French
+    of each region, province and commune, and each alias, which the place search reads
+    through one trigram index. The database keeps it (regions/place_names.py): the units'
+    and aliases' own rows are the truth, this table their index."""
 
+    # "<code>:fr", "<code>:ar", or "alias:<alias id>".
     id = models.CharField(max_length=40, primary_key=True)
     place = models.ForeignKey(
         Place, on_delete=models.DO_NOTHING, db_constraint=False, related_name="names"
     )
     name = models.CharField(max_length=200)
-    search = models.TextField()
+    search = models.GeneratedField(
+        expression=SearchNormalize("name"), output_field=models.TextField(), db_persist=True
+    )
     is_alias = models.BooleanField()
 
     class Meta:
-        managed = False
-        db_table = "regions_place_name"
+        indexes = [
+            GinIndex(fields=["search"], opclasses=["gin_trgm_ops"], name="place_name_search")
+        ]

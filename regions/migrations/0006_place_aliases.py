@@ -1,25 +1,12 @@
-"""Other names of the communes (PlaceAlias, from GeoNames), and the gazetteer's names: a
-view of every name of every place, official or alias, that the place search reads."""
+"""Other names of the communes (PlaceAlias, from GeoNames), and the place search's index
+of every name of every place (PlaceName), which the database keeps: see
+regions/place_names.py."""
 
 import django.contrib.postgres.indexes
 import django.db.models.deletion
 from django.db import migrations, models
 
 import regions.models
-
-PLACE_NAME_VIEW = """
-CREATE VIEW regions_place_name AS
-SELECT code || ':fr' AS id, code AS place_id, name_fr AS name, search_fr AS search,
-       false AS is_alias
-  FROM regions_place
-UNION ALL
-SELECT code || ':ar', code, name_ar, search_ar, false
-  FROM regions_place
-UNION ALL
-SELECT c.code || ':' || a.id, c.code, a.name, a.search, true
-  FROM regions_placealias a
-  JOIN regions_commune c ON c.id = a.commune_id;
-"""
 
 
 class Migration(migrations.Migration):
@@ -28,19 +15,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name="PlaceName",
-            fields=[
-                ("id", models.CharField(max_length=40, primary_key=True, serialize=False)),
-                ("name", models.CharField(max_length=200)),
-                ("search", models.TextField()),
-                ("is_alias", models.BooleanField()),
-            ],
-            options={
-                "db_table": "regions_place_name",
-                "managed": False,
-            },
-        ),
         migrations.CreateModel(
             name="PlaceAlias",
             fields=[
@@ -92,5 +66,36 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunSQL(PLACE_NAME_VIEW, "DROP VIEW regions_place_name;"),
+        migrations.CreateModel(
+            name="PlaceName",
+            fields=[
+                ("id", models.CharField(max_length=40, primary_key=True, serialize=False)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "search",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=regions.models.SearchNormalize("name"),
+                        output_field=models.TextField(),
+                    ),
+                ),
+                ("is_alias", models.BooleanField()),
+                (
+                    "place",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="names",
+                        to="regions.place",
+                    ),
+                ),
+            ],
+            options={
+                "indexes": [
+                    django.contrib.postgres.indexes.GinIndex(
+                        fields=["search"], name="place_name_search", opclasses=["gin_trgm_ops"]
+                    )
+                ],
+            },
+        ),
     ]

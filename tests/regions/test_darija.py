@@ -3,7 +3,7 @@ Darija spellings of tests/regions/darija_places.csv find their commune through t
 
 import pytest
 
-from benchmarks.darija_readings import failures, first_commune, load_places
+from benchmarks.darija_readings import failures, first_commune, first_place, load_places
 from regions.darija import MAX_READINGS, arabic_readings
 from regions.models import Commune
 
@@ -93,3 +93,33 @@ def test_nine_in_ten_darija_spellings_find_their_commune_first():
     failed = failures(places, arabic_readings)
 
     assert len(failed) <= len(places) // 10, [place["typed"] for place, _ in failed]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("tanja", "01.511.01.0"),  # Tanger
+        ("tetwan", "01.571.01.11"),  # Tétouan
+        ("dar lbida", "06.141.01.0"),  # Casablanca
+        ("l3ayoun", "11.321.01.03"),  # Laâyoune
+    ],
+)
+def test_the_place_search_lists_a_city_typed_in_darija_first(typed, code):
+    assert first_place(typed) == code
+
+
+@pytest.mark.django_db
+def test_the_place_search_lists_nine_in_ten_darija_spellings_first():
+    places = load_places()
+    missed = [
+        place["typed"] for place in places if first_place(place["typed"]) != place["expected_code"]
+    ]
+
+    assert len(missed) <= len(places) // 10, missed
+
+
+@pytest.mark.django_db
+def test_a_latin_name_the_text_begins_comes_before_a_reading_of_it():
+    # "casa" reads قاسة, close to Sidi Kacem; the text itself begins Casablanca.
+    assert first_place("casa") == "06.141.01.0"

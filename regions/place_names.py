@@ -1,0 +1,116 @@
+"""The place search's index of names (PlaceName), kept by the database.
+
+Names are written in several tables (regions, provinces, communes, aliases) and read by
+one search: triggers copy each row's names into `regions_placename` as it is inserted,
+renamed or deleted, whoever writes it (the loader, a migration, a test), and every
+migrate rebuilds the whole table from those rows, so that it never drifts. A commune's
+code never changes: an alias's row keeps the code it was written with.
+
+The triggers and the rebuild are written after every migrate (regions/apps.py), with the
+models' names.
+"""
+
+# ruff: noqa: S608 (the SQL is built from the models' table and column names, not input)
+
+from django.db import connections
+
+from geo_directory.sql import column, table
+
+from .models import Commune, PlaceAlias, PlaceName, Province, Region
+
+UNITS = (Region, Province, Commune)
+UNIT_FUNCTION = "regions_place_names_of_unit"
+ALIAS_FUNCTION = "regions_place_names_of_alias"
+
+
+def _columns() -> dict[str, str]:
+    return {
+        "names": table(PlaceName),
+        "id": column(PlaceName, "id"),
+        "place": column(PlaceName, "place"),
+        "name": column(PlaceName, "name"),
+        "is_alias": column(PlaceName, "is_alias"),
+        "aliases": table(PlaceAlias),
+        "alias_name": column(PlaceAlias, "name"),
+        "alias_commune": column(PlaceAlias, "commune"),
+        "communes": table(Commune),
+    }
+
+
+def _unit_rows(unit: str) -> str:
+    """The (id, place, name, is_alias) rows of a unit row called `unit`."""
+    return (
+        f"({unit}.code || ':fr', {unit}.code, {unit}.name_fr, false), "
+        f"({unit}.code || ':ar', {unit}.code, {unit}.name_ar, false)"
+    )
+
+
+def triggers_sql() -> str:
+    c = _columns()
+    insert = f"INSERT INTO {c['names']} ({c['id']}, {c['place']}, {c['name']}, {c['is_alias']})"
+    alias_select = (
+        f"SELECT 'alias:' || a.id, m.code, a.{c['alias_name']}, true "
+        f"FROM {c['aliases']} a JOIN {c['communes']} m ON m.id = a.{c['alias_commune']}"
+    )
+    statements = [
+        f"""
+CREATE OR REPLACE FUNCTION {UNIT_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        DELETE FROM {c["names"]} WHERE {c["id"]} IN (OLD.code || ':fr', OLD.code || ':ar');
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        {insert} VALUES {_unit_rows("NEW")};
+    END IF;
+    RETURN NULL;
+END
+$$;""",
+        f"""
+CREATE OR REPLACE FUNCTION {ALIAS_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        DELETE FROM {c["names"]} WHERE {c["id"]} = 'alias:' || OLD.id;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        {insert} {alias_select} WHERE a.id = NEW.id;
+    END IF;
+    RETURN NULL;
+END
+$$;""",
+    ]
+    for model in UNITS:
+        statements.append(
+            f"CREATE OR REPLACE TRIGGER place_names AFTER INSERT OR DELETE "
+            f"OR UPDATE OF code, name_fr, name_ar ON {table(model)} "
+            f"FOR EACH ROW EXECUTE FUNCTION {UNIT_FUNCTION}();"
+        )
+    statements.append(
+        f"CREATE OR REPLACE TRIGGER place_names AFTER INSERT OR DELETE "
+        f"OR UPDATE OF {c['alias_name']}, {c['alias_commune']} ON {c['aliases']} "
+        f"FOR EACH ROW EXECUTE FUNCTION {ALIAS_FUNCTION}();"
+    )
+    statements.append(f"DELETE FROM {c['names']};")
+    for model in UNITS:
+        statements.append(
+            f"{insert} SELECT r.* FROM {table(model)} u, LATERAL (VALUES {_unit_rows('u')}) AS r;"
+        )
+    statements.append(f"{insert} {alias_select};")
+    statements.append(f"ANALYZE {c['names']};")
+    return "\n".join(statements)
+
+
+def place_names_analyze() -> None:
+    """Refreshes the table's statistics after a load has rewritten many names: without
+    them the planner reads every name rather than the trigram index."""
+    with connections["default"].cursor() as cursor:
+        cursor.execute(f"ANALYZE {table(PlaceName)}")
+
+
+def place_names_create(sender=None, *, using: str = "default", **kwargs) -> None:
+    """Writes the triggers and rebuilds the names (a post_migrate receiver)."""
+    connection = connections[using]
+    tables = set(connection.introspection.table_names())
+    if not {table(PlaceName), table(PlaceAlias)} <= tables:
+        return  # migrated back to before them
+    with connection.cursor() as cursor:
+        cursor.execute(triggers_sql())
