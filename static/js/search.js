@@ -66,9 +66,10 @@
         .then(function (page) {
           suggestions.textContent = "";
           page.results.forEach(function (found) {
-            var name = document.documentElement.lang === "ar" ? found.name_ar : found.name_fr;
+            // The place's name in the page's language, a district's with its commune's
+            // ("Maârif, Casablanca"), as the server names it.
             var option = document.createElement("option");
-            option.value = name + " — " + found.code;
+            option.value = found.label + " — " + found.code;
             codes[option.value] = found.code;
             suggestions.appendChild(option);
           });
