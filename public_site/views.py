@@ -21,7 +21,6 @@ from centers.completeness import completeness_of
 from centers.helplines import helplines_for
 from centers.models import Category, Center
 from centers.public_shape import feature_from_item
-from centers.templatetags.directory import localized
 from geo_directory import parameters
 from planning.indicators import region_summary
 from regions.models import Commune, Place, Region, language_order
@@ -220,4 +219,4 @@ def _origin(request) -> tuple[Origin | None, str]:
         found = None
     if found is None or found.origin is None:
         return None, _("No place of that name was found in Morocco.")
-    return Origin(found.origin, localized(found, "name"), found.measured_from), ""
+    return Origin(found.origin, found.label, found.measured_from), ""

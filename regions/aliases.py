@@ -21,7 +21,7 @@ from django.contrib.gis.geos import Point
 from django.db import connection, transaction
 
 from . import geonames
-from .models import Commune, PlaceAlias, Province, Region
+from .models import Commune, District, PlaceAlias, Province, Region
 from .sources import SAME_NAME_RATIO, name_agreement
 
 # The scripts of the names kept, by the first word of their letters' Unicode names.
@@ -171,11 +171,11 @@ class _OfficialName:
 
 
 def _official_names() -> dict[int, list[_OfficialName]]:
-    """The official names of every region, province and commune, normalised as the
+    """The official names of every region, province, commune and district, normalised as the
     search normalises them, by length (to compare each alias with names of about its
     length only)."""
     names = []
-    for model in (Region, Province, Commune):
+    for model in (Region, Province, Commune, District):
         for unit in model.objects.without_boundaries():
             label = f"{unit.code} {unit.name_fr}"
             names += [(unit.search_fr, label), (unit.search_ar, label)]

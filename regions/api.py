@@ -1,5 +1,6 @@
 """The public API of the administrative areas: regions, provinces and communes, the
-gazetteer, and the simplified boundaries as GeoJSON (regions/urls.py)."""
+gazetteer (with the districts of the six largest cities), and the simplified boundaries as
+GeoJSON (regions/urls.py)."""
 
 from django.contrib.gis.geos import Point
 from django.http import HttpResponse
@@ -17,7 +18,7 @@ from geo_directory.problems import OutsideMorocco
 from geo_directory.renderers import GeoJSONRenderer, PrerenderedJSONRenderer
 
 from .filters import CommuneFilter, ProvinceFilter
-from .models import Commune, Place, Province, Region
+from .models import Commune, District, Place, Province, Region
 from .serializers import (
     CommuneSerializer,
     CoordinatesParameters,
@@ -67,17 +68,18 @@ class CommuneViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class PlaceViewSet(viewsets.ViewSet):
-    """The gazetteer: find a region, province or commune by name, or by a point."""
+    """The gazetteer: find a region, province, commune or district by name, or by a point."""
 
     pagination_class = PlacePagination
 
     @extend_schema(parameters=[PlaceSearchParameters], responses=PlaceSerializer(many=True))
     def list(self, request, format=None):
         """Places matching a name in Arabic or French: exact names first, then names
-        starting with it, then close spellings; among names that match equally, a town
-        before the province or region named after it; larger populations first. Each
-        gives its origin, the point distances from it are measured from: a province's
-        or region's is its seat's."""
+        starting with it, then close spellings; among names that match equally, the
+        smallest unit first (a district, a town, then the province or region named after
+        it); larger populations first. Each gives its origin, the point distances from
+        it are measured from: a province's or region's is its seat's; and its label, a
+        district's with its commune ("Maârif, Casablanca")."""
         parameters = PlaceSearchParameters(data=request.query_params)
         parameters.is_valid(raise_exception=True)
         paginator = self.pagination_class()
@@ -95,14 +97,17 @@ class PlaceViewSet(viewsets.ViewSet):
     )
     @action(detail=False)
     def locate(self, request, format=None):
-        """The commune, province and region containing a point."""
+        """The district (in the six cities divided into districts, else null), commune,
+        province and region containing a point."""
         parameters = CoordinatesParameters(data=request.query_params)
         parameters.is_valid(raise_exception=True)
         point = Point(parameters.validated_data["lon"], parameters.validated_data["lat"], srid=4326)
         commune = Commune.objects.without_boundaries().at(point)
         if commune is None:
             raise OutsideMorocco
-        return Response(LocationSerializer(commune).data)
+        district = District.objects.without_boundaries().filter(commune=commune).containing(point)
+        location = {"district": district.first(), "commune": commune}
+        return Response(LocationSerializer(location).data)
 
 
 class GeoJSONView(APIView):

@@ -1,5 +1,5 @@
-"""Builds the regions, provinces and communes from the two packages (see sources.py) and
-writes what changed, in one transaction.
+"""Builds the regions, provinces, communes and districts from the two packages (see
+sources.py) and writes what changed, in one transaction.
 
 Geometry work uses shapely: its coverage simplification keeps the borders that
 neighbouring units share, so the light boundaries drawn on maps have neither gaps nor
@@ -14,13 +14,17 @@ from django.db import transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, When
 from shapely.geometry import MultiPolygon, Polygon
 
-from .models import Commune, Province, Region
+from .models import Commune, District, Province, Region
 from .sources import Sources, UnitRecord, Unmatched, read_sources, true_latitude
 
-MODELS = {"region": Region, "province": Province, "commune": Commune}
-PARENT_FIELD = {"province": "region", "commune": "province"}
+# In the order they are loaded: each level's parents first.
+MODELS = {"region": Region, "province": Province, "commune": Commune, "district": District}
+# The field naming each level's parent, which is also the parent's level.
+PARENT_FIELD = {"province": "region", "commune": "province", "district": "commune"}
+# The levels whose units have a kind of their own (Province.Kind, Commune.Kind).
+WITH_KIND = {"province", "commune"}
 # Tolerance of the simplified boundaries, in degrees (0.01° is about 1 km).
-SIMPLIFY_TOLERANCE = {"region": 0.01, "province": 0.005, "commune": 0.002}
+SIMPLIFY_TOLERANCE = {"region": 0.01, "province": 0.005, "commune": 0.002, "district": 0.001}
 ATTRIBUTES = ["name_ar", "name_fr", "population_2024", "households_2024"]
 
 
@@ -54,7 +58,7 @@ def admin_areas_load(*, sources: Sources | None = None) -> LoadReport:
     sources = sources or read_sources()
     levels = {}
     with transaction.atomic():
-        for level in ("region", "province", "commune"):
+        for level in MODELS:
             levels[level] = _load_level(level, sources.units[level])
         seats_assigned = seats_assign()
     return LoadReport(levels, sources.unmatched, sources.skipped, sources.versions, seats_assigned)
@@ -86,8 +90,9 @@ def _load_level(level: str, units: list[UnitRecord]) -> LevelReport:
         area = existing.get(unit.code) or model(code=unit.code)
         for name in ATTRIBUTES:
             setattr(area, name, getattr(unit, name))
-        if level != "region":
+        if level in WITH_KIND:
             area.kind = unit.kind
+        if level in PARENT_FIELD:
             setattr(area, f"{PARENT_FIELD[level]}_id", parents[unit.parent_code])
         boundary = boundaries[unit.code]
         area.geom = _geos(boundary)
@@ -99,8 +104,10 @@ def _load_level(level: str, units: list[UnitRecord]) -> LevelReport:
     report.updated = len(changed) - len(to_create)
     model.objects.bulk_create(to_create, batch_size=100)
     fields = [*ATTRIBUTES, "geom", "geom_simplified", "reference_point", "source_digest"]
-    if level != "region":
-        fields += ["kind", PARENT_FIELD[level]]
+    if level in WITH_KIND:
+        fields.append("kind")
+    if level in PARENT_FIELD:
+        fields.append(PARENT_FIELD[level])
     model.objects.bulk_update(to_update, fields, batch_size=100)
     return report
 
@@ -167,7 +174,6 @@ def _geos(geometry) -> GEOSGeometry | None:
 
 
 def _parent_ids(level: str) -> dict[str, int]:
-    if level == "region":
+    if level not in PARENT_FIELD:
         return {}
-    parent_model = MODELS["region" if level == "province" else "province"]
-    return dict(parent_model.objects.values_list("code", "id"))
+    return dict(MODELS[PARENT_FIELD[level]].objects.values_list("code", "id"))

@@ -1,11 +1,10 @@
-"""Morocco's administrative geography: 12 regions, their provinces and prefectures, and
-the 1,503 communes, with official HCP codes, census figures and boundaries.
+"""Morocco's administrative geography: 12 regions, their provinces and prefectures, the
+1,503 communes, and the 41 districts (arrondissements) of the six largest cities, with
+official HCP codes, census figures and boundaries.
 
 Boundaries are in SRID 4326 (longitude, latitude, WGS84).
 """
 
-import operator
-from functools import reduce
 from typing import Self
 
 from django.contrib.gis.db import models
@@ -13,10 +12,9 @@ from django.contrib.gis.db.models.functions import Area, AsGeoJSON, Envelope, Ge
 from django.contrib.gis.geos import Point
 from django.contrib.postgres.aggregates import JSONBAgg
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.db import connection
 from django.db.models import Case, F, Func, IntegerField, JSONField, Q, Value, When, Window
-from django.db.models.functions import Cast, Coalesce, Greatest, JSONObject, RowNumber
+from django.db.models.functions import Cast, Coalesce, DenseRank, JSONObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -250,6 +248,23 @@ class Commune(AdminArea):
         verbose_name_plural = _("communes")
 
 
+class District(AdminArea):
+    """An arrondissement. Casablanca, Rabat, Fès, Marrakech, Tanger and Salé are one
+    commune each, divided into districts that people name where they live (Maârif, Hay
+    Mohammadi, Agdal); the commune's boundary is the union of its districts'."""
+
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="districts", verbose_name=_("commune")
+    )
+
+    class Meta(AdminArea.Meta):
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    # The HCP's name of the unit, the gazetteer's unit_kind.
+    kind = "arrondissement"
+
+
 class PlaceAlias(models.Model):
     """Another name a commune is known by: an exonym (Tangier, Fez), an older or a local
     spelling (Rbat, Dar el Beida), or its name in Tifinagh, from GeoNames (see
@@ -283,6 +298,57 @@ class PlaceAlias(models.Model):
         return self.name
 
 
+class TextArray(Func):
+    """ARRAY[…]::text[] of the expressions, empty when there are none."""
+
+    template = "ARRAY[%(expressions)s]::text[]"
+    output_field = models.TextField()
+
+
+class WordMatchesAny(Func):
+    """`name %> ANY(terms)`: a word of the name is close to one of the terms (pg_trgm's
+    word similarity reaches its threshold), which the trigram index answers."""
+
+    template = "(%(expressions)s))"
+    arg_joiner = " %%> ANY("
+    output_field = models.BooleanField()
+
+
+class NameMatch(Func):
+    """The database's `place_name_match(name, typed, readings)`: how a name matches, from
+    0 (the typed text exactly) to 5 (close to a reading); see regions/place_names.py."""
+
+    function = "place_name_match"
+    output_field = IntegerField()
+
+
+class NameWordSimilarity(Func):
+    function = "place_name_word_similarity"
+    output_field = models.FloatField()
+
+
+class NameSimilarity(Func):
+    function = "place_name_similarity"
+    output_field = models.FloatField()
+
+
+class SearchHit(Func):
+    """One value of the place's search hit, read from the hits' arrays in step 2 of
+    PlaceQuerySet.search: `values[array_position(codes, code)]`."""
+
+    def __init__(self, values: list, codes: list[str], sql_type: str, output_field):
+        super().__init__(Value(values), Value(codes), F("code"), output_field=output_field)
+        self.sql_type = sql_type
+
+    def as_sql(self, compiler, connection, **extra_context):
+        values, codes, code = self.source_expressions
+        values_sql, values_params = compiler.compile(values)
+        codes_sql, codes_params = compiler.compile(codes)
+        code_sql, code_params = compiler.compile(code)
+        sql = f"({values_sql}::{self.sql_type}[])[array_position({codes_sql}::text[], {code_sql})]"
+        return sql, (*values_params, *codes_params, *code_params)
+
+
 class PlaceQuerySet(models.QuerySet):
     def search(self, query: str) -> Self:
         """Places one of whose names matches the query, best first (PLACE_RANKING); each
@@ -291,80 +357,88 @@ class PlaceQuerySet(models.QuerySet):
         A name is an official name in Arabic or French, or an alias (PlaceAlias). It
         matches when one of its words is close to the query: its trigram word similarity
         reaches pg_trgm's `word_similarity_threshold` (0.6 by default). That covers exact
-        names, prefixes of two letters or more and small typos, and the trigram indexes
-        answer it. A query in Latin letters is also read as Darija (regions.darija:
+        names, prefixes of two letters or more and small typos, and the trigram index
+        answers it. A query in Latin letters is also read as Darija (regions.darija:
         "tanja" is طنجة), and its readings matched like it, after it. A place is listed
-        once, for its best name (NAME_RANKING)."""
+        once, for its best name (NAME_RANKING).
+
+        Two steps, so that each reads one table by its index: the names that match are
+        ranked in PlaceName and the best of each place kept (one query, run now), then
+        the places are read by code with what their best name scored. The matching is
+        done by three SQL functions (regions/place_names.py)."""
         typed = SearchNormalize(Value(query))
-        readings = [SearchNormalize(Value(reading)) for reading in _darija_readings(query)]
-        name = "names__search"
-
-        def any_of(terms: list, lookup: str) -> Q:
-            return reduce(operator.or_, (Q(**{f"{name}{lookup}": term}) for term in terms), Q())
-
-        def greatest(values: list) -> Func:
-            return Greatest(*values) if len(values) > 1 else values[0]
-
-        # How the name matches, the typed text before its readings at each step.
-        steps = [
-            (lookup, terms)
-            for lookup in ("", "__startswith", "__trigram_word_similar")
-            for terms in ([typed], readings)
-            if terms
-        ]
-        terms = [typed, *readings]
-        return (
-            self.filter(any_of(terms, "__trigram_word_similar"))
+        readings = TextArray(
+            *(SearchNormalize(Value(reading)) for reading in _darija_readings(query))
+        )
+        name = F("search")
+        best_names = (
+            PlaceName.objects.filter(
+                WordMatchesAny(name, TextArray(typed, *readings.source_expressions))
+            )
             .annotate(
-                match_rank=Case(
-                    *(
-                        When(any_of(terms, lookup), then=rank)
-                        for rank, (lookup, terms) in enumerate(steps)
-                    ),
-                    output_field=IntegerField(),
-                ),
-                alias_rank=Case(When(names__is_alias=True, then=1), default=0),
-                similarity=greatest([TrigramWordSimilarity(term, name) for term in terms]),
-                whole_name_similarity=greatest([TrigramSimilarity(name, term) for term in terms]),
+                match_rank=NameMatch(name, typed, readings),
+                alias_rank=Case(When(is_alias=True, then=1), default=0),
+                similarity=NameWordSimilarity(name, typed, readings),
+                whole_name_similarity=NameSimilarity(name, typed, readings),
+            )
+            .order_by("place_id", *NAME_RANKING, "name")
+            .distinct("place_id")
+        )
+        hits = list(
+            best_names.annotate(name_order=Window(DenseRank(), order_by=NAME_RANKING)).values_list(
+                "place_id", "name_order", "match_rank", "name", "is_alias"
+            )
+        )
+        if not hits:
+            return self.none()
+        codes, name_orders, match_ranks, names, aliases = map(list, zip(*hits, strict=True))
+        return (
+            self.filter(code__in=codes)
+            .annotate(
+                name_order=SearchHit(name_orders, codes, "integer", IntegerField()),
+                match_rank=SearchHit(match_ranks, codes, "integer", IntegerField()),
+                matched_name=SearchHit(names, codes, "text", models.TextField()),
+                matched_alias=SearchHit(aliases, codes, "boolean", models.BooleanField()),
                 level_rank=Case(
                     *(When(kind=kind, then=rank) for rank, kind in enumerate(Place.Kind)),
                     output_field=IntegerField(),
                 ),
-                matched_name=F("names__name"),
-                matched_alias=F("names__is_alias"),
-                name_rank=Window(
-                    RowNumber(), partition_by="code", order_by=[*NAME_RANKING, "names__name"]
-                ),
             )
-            .filter(name_rank=1)
             .order_by(*PLACE_RANKING)
         )
 
 
-# Shorter texts are mostly typing in progress, whose readings would match noise.
+# Shorter texts, and texts ending in one letter ("bni o"), are typing in progress: their
+# readings would match noise (and many names, which costs time at every key press).
 READING_MINIMUM_LETTERS = 3
 
 
 def _darija_readings(query: str) -> list[str]:
+    words = query.split()
     if sum(character.isalpha() for character in query) < READING_MINIMUM_LETTERS:
+        return []
+    if len(words) > 1 and len(words[-1]) == 1:
         return []
     return arabic_readings(query)
 
 
 class Place(models.Model):
-    """Every region, province and commune as one searchable gazetteer (a database view,
-    regions migration 0005), each with the point distances from it are measured from."""
+    """Every region, province, commune and district as one searchable gazetteer (a
+    database view, regions migration 0006), each with the point distances from it are
+    measured from."""
 
     class Kind(models.TextChoices):
-        # In the order a search ranks places whose names match equally (PLACE_RANKING).
+        # In the order a search ranks places whose names match equally (PLACE_RANKING):
+        # the smallest unit first.
+        DISTRICT = "district", _("district")
         COMMUNE = "commune", _("commune")
         PROVINCE = "province", _("province or prefecture")
         REGION = "region", _("region")
 
     code = models.CharField(max_length=16, primary_key=True)
     kind = models.CharField(max_length=8, choices=Kind.choices)
-    # The unit's own kind: Commune.Kind, Province.Kind, or "region".
-    unit_kind = models.CharField(max_length=12)
+    # The unit's own kind: Commune.Kind, Province.Kind, "region" or District.kind.
+    unit_kind = models.CharField(max_length=16)
     name_ar = models.CharField(max_length=200)
     name_fr = models.CharField(max_length=200)
     name_en = models.CharField(max_length=200)
@@ -379,6 +453,12 @@ class Place(models.Model):
     seat_name_ar = models.CharField(max_length=200, null=True)
     seat_name_fr = models.CharField(max_length=200, null=True)
     seat_name_en = models.CharField(max_length=200, null=True)
+    # The commune a district belongs to; null for the other kinds (a commune is not its
+    # own commune).
+    commune_code = models.CharField(max_length=16, null=True)
+    commune_name_ar = models.CharField(max_length=200, null=True)
+    commune_name_fr = models.CharField(max_length=200, null=True)
+    commune_name_en = models.CharField(max_length=200, null=True)
     bbox = models.PolygonField(srid=4326, null=True)
     search_ar = models.TextField()
     search_fr = models.TextField()
@@ -393,11 +473,26 @@ class Place(models.Model):
         return f"{self.get_kind_display()} {self.code} {localized(self, 'name')}"
 
     @property
+    def label(self) -> str:
+        """The place's name in the active language; a district's with its commune's, which
+        its name alone does not say: "Maârif, Casablanca"."""
+        name = localized(self, "name")
+        if self.commune_code is None:
+            return name
+        commune = localized(self, "commune_name")
+        return _("%(name)s, %(commune)s") % {"name": name, "commune": commune}
+
+    @property
     def measured_from(self) -> str:
-        """Which place distances are measured from, in the active language: the commune
-        itself, or the seat of a province or region."""
-        names = {"name": localized(self, "name"), "seat": localized(self, "seat_name")}
+        """Which place distances are measured from, in the active language: the district
+        or commune itself, or the seat of a province or region."""
+        names = {
+            "name": localized(self, "name"),
+            "seat": localized(self, "seat_name"),
+            "commune": localized(self, "commune_name"),
+        }
         sentences = {
+            District.kind: _("%(name)s, %(commune)s (district)"),
             Commune.Kind.URBAN: _("%(name)s (town)"),
             Commune.Kind.RURAL: _("%(name)s (rural commune)"),
             Province.Kind.PROVINCE: _("the province of %(name)s, measured from its seat %(seat)s"),
@@ -417,7 +512,8 @@ class Place(models.Model):
 # 3. how close its closest word is, then the whole name ("marakech" is Marrakech before
 #    Marrakech-Safi);
 # 4. among names that match equally, so a town and the province or region named after
-#    it, the commune first (Place.Kind's order): it is where people are;
+#    it, the smallest unit first (Place.Kind's order: district, commune, province,
+#    region): it is where people are;
 # 5. the larger population, then the code, so that the order is always the same.
 # The first three keys also choose which of a place's names it is listed for.
 NAME_RANKING = (
@@ -427,7 +523,7 @@ NAME_RANKING = (
     F("whole_name_similarity").desc(),
 )
 PLACE_RANKING = (
-    *NAME_RANKING,
+    "name_order",  # the place's best name's order by NAME_RANKING
     "level_rank",
     F("population").desc(nulls_last=True),
     "code",
@@ -436,7 +532,7 @@ PLACE_RANKING = (
 
 class PlaceName(models.Model):
     """Every name of every place, one row each: the official names in Arabic and French
-    of each region, province and commune, and each alias, which the place search reads
+    of each region, province, commune and district, and each alias, which the place search reads
     through one trigram index. The database keeps it (regions/place_names.py): the units'
     and aliases' own rows are the truth, this table their index."""
 
@@ -452,6 +548,13 @@ class PlaceName(models.Model):
     is_alias = models.BooleanField()
 
     class Meta:
+        # Without GIN's pending list: entries written since the last vacuum would be read
+        # one by one by every search (the table is rewritten by each load).
         indexes = [
-            GinIndex(fields=["search"], opclasses=["gin_trgm_ops"], name="place_name_search")
+            GinIndex(
+                fields=["search"],
+                opclasses=["gin_trgm_ops"],
+                name="place_name_search",
+                fastupdate=False,
+            )
         ]

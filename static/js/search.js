@@ -66,12 +66,13 @@
         .then(function (page) {
           suggestions.textContent = "";
           page.results.forEach(function (found) {
-            var name = document.documentElement.lang === "ar" ? found.name_ar : found.name_fr;
+            // The place's name in the page's language, a district's with its commune's
+            // ("Maârif, Casablanca"), as the server names it.
             var option = document.createElement("option");
             // Found by another of its names: say which ("Tangier → Tanger"), the arrow
             // pointing the way the page reads.
             var arrow = document.documentElement.dir === "rtl" ? " ← " : " → ";
-            var shown = found.matched ? found.matched + arrow + name : name;
+            var shown = found.matched ? found.matched + arrow + found.label : found.label;
             option.value = shown + " — " + found.code;
             codes[option.value] = found.code;
             suggestions.appendChild(option);

@@ -120,6 +120,22 @@ def test_typing_khouribga_and_choosing_its_first_suggestion_searches_from_the_to
     page.console_errors.check()
 
 
+def test_typing_a_district_suggests_it_with_its_city_and_searches_from_it(page, site):
+    page.goto(site + "/fr/")
+
+    page.locator("#place").press_sequentially("Maarif")
+    first = page.locator("#place-suggestions option").first
+    first.wait_for(state="attached")
+    suggestion = first.get_attribute("value")
+    page.locator("#place").fill(suggestion)
+    page.locator("#search-form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"place=06\.141\.01\.03"))
+
+    assert suggestion == "Maârif, Casablanca — 06.141.01.03"
+    assert "Maârif, Casablanca" in page.locator("#measured-from").inner_text()
+    page.console_errors.check()
+
+
 def test_keyboard_alone_goes_from_the_question_to_calling_a_center(page, site):
     page.goto(site + "/fr/")
 

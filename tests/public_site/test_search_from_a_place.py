@@ -108,6 +108,26 @@ def test_a_search_from_a_region_measures_from_its_seat_and_says_so(client, cente
     )
 
 
+def test_typing_a_district_measures_from_the_district_and_names_it_with_its_city(client):
+    maarif = Place.objects.get(code="06.141.01.03")
+    near = make_center(
+        at=(33.5905, -7.6490),
+        category=Category.objects.get(code="disability"),
+        name_fr="Centre Maârif",
+    )
+
+    response = client.get("/en/", {"place": "Maarif"})
+
+    assert response.context["origin"].point == maarif.origin
+    assert listed(response)[0] == (
+        "Centre Maârif",
+        pytest.approx(metres_from(maarif.code, near), abs=1),
+    )
+    page = response.content.decode()
+    assert "Nearest centers to Maârif, Casablanca" in page
+    assert "Distances from Maârif, Casablanca (district)." in page
+
+
 def test_the_page_names_the_place_in_its_language(client):
     french = client.get("/fr/", {"place": "Khouribga"}).content.decode()
     arabic = client.get("/", {"place": "Khouribga"}).content.decode()

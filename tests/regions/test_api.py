@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+from tests.regions.places import IMLIL, TWIN_CENTER_CASABLANCA
+
 pytestmark = pytest.mark.django_db
 
 
@@ -124,8 +126,9 @@ def test_place_search_answers_with_kind_code_point_and_bbox(api_client):
 def test_suggestions_for_a_town_list_it_before_its_province_each_with_its_origin(
     api_client, django_assert_num_queries
 ):
-    # As the search form's suggestions ask, as someone types.
-    with django_assert_num_queries(2):
+    # As the search form's suggestions ask, as someone types: the names ranked, the count
+    # of places, the page of them.
+    with django_assert_num_queries(3):
         response = api_client.get("/api/v1/places/", {"q": "Khouribga", "limit": 8})
 
     town, province = response.json()["results"][:2]
@@ -140,6 +143,38 @@ def test_suggestions_for_a_town_list_it_before_its_province_each_with_its_origin
         "name_fr": "Khouribga",
         "name_en": "Khouribga",
     }
+
+
+def test_a_district_is_suggested_first_labelled_with_its_commune_in_the_asked_language(
+    api_client, django_assert_num_queries
+):
+    with django_assert_num_queries(3):  # the names ranked, count, page
+        french = api_client.get(
+            "/api/v1/places/", {"q": "Maarif", "limit": 8}, HTTP_ACCEPT_LANGUAGE="fr"
+        )
+    arabic = api_client.get("/api/v1/places/", {"q": "Maarif"}, HTTP_ACCEPT_LANGUAGE="ar")
+
+    district = french.json()["results"][0]
+    assert (district["kind"], district["code"]) == ("district", "06.141.01.03")
+    assert district["label"] == "Maârif, Casablanca"
+    assert district["commune"] == {
+        "code": "06.141.01.0",
+        "name_ar": "الدار البيضاء",
+        "name_fr": "Casablanca",
+        "name_en": "Casablanca",
+    }
+    assert (district["province_code"], district["region_code"]) == ("06.141", "06")
+    assert district["origin"] == district["reference_point"]
+    assert district["seat"] is None
+    label = arabic.json()["results"][0]["label"]
+    assert label.startswith("المعاريف") and label.endswith("الدار البيضاء")
+
+
+def test_a_commune_is_labelled_with_its_name_alone(api_client):
+    town = api_client.get("/api/v1/places/", {"q": "Khouribga"}, HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert town.json()["results"][0]["label"] == "Khouribga"
+    assert town.json()["results"][0]["commune"] is None
 
 
 @pytest.mark.parametrize("params", [{}, {"q": "f"}, {"q": "fes", "limit": "0"}])
@@ -158,6 +193,42 @@ def test_locate_names_the_commune_province_and_region(api_client):
     assert location["commune"]["name_fr"] == "Rabat"
     assert location["province"]["code"] == "04.421"
     assert location["region"]["code"] == "04"
+
+
+def test_locate_in_a_city_names_the_district_then_its_commune_province_and_region(
+    api_client, django_assert_num_queries
+):
+    lon, lat = TWIN_CENTER_CASABLANCA.coords
+
+    with django_assert_num_queries(2):  # the commune with its areas, its district
+        response = api_client.get("/api/v1/places/locate/", {"lat": lat, "lon": lon})
+
+    assert response.status_code == 200
+    location = response.json()
+    assert location["district"] == {
+        "code": "06.141.01.03",
+        "kind": "arrondissement",
+        "name_ar": "المعاريف",
+        "name_fr": "Maârif",
+        "name_en": "Maârif",
+    }
+    assert (location["commune"]["code"], location["commune"]["name_fr"]) == (
+        "06.141.01.0",
+        "Casablanca",
+    )
+    assert (location["province"]["code"], location["province"]["kind"]) == ("06.141", "prefecture")
+    assert location["region"]["code"] == "06"
+
+
+def test_locate_outside_the_cities_divided_into_districts_has_no_district(api_client):
+    lon, lat = IMLIL.coords
+
+    location = api_client.get("/api/v1/places/locate/", {"lat": lat, "lon": lon}).json()
+
+    assert location["district"] is None
+    assert (location["commune"]["name_fr"], location["commune"]["kind"]) == ("Asni", "rural")
+    assert location["province"]["code"] == "07.041"
+    assert location["region"]["code"] == "07"
 
 
 def test_locate_outside_morocco_is_a_404_problem(api_client):

@@ -3,6 +3,7 @@ order of its results, and the point each place is measured from."""
 
 import pytest
 from django.db.models import F
+from django.utils import translation
 
 from regions.models import Commune, Place, Province, Region
 
@@ -55,6 +56,48 @@ def test_among_equal_names_of_one_kind_the_larger_population_comes_first():
 
     assert len(exact) == 3
     assert [p.population for p in exact] == sorted((p.population for p in exact), reverse=True)
+
+
+@pytest.mark.parametrize("query", ["Maarif", "maârif", "المعاريف", "lmaarif"])
+def test_a_district_is_found_by_its_name_before_anything_else(query):
+    found = first(query)
+
+    assert (found.kind, found.code, found.name_fr) == ("district", "06.141.01.03", "Maârif")
+    assert (found.commune_code, found.commune_name_fr) == ("06.141.01.0", "Casablanca")
+    assert (found.province_code, found.region_code) == ("06.141", "06")
+
+
+def test_among_equal_names_a_district_comes_before_a_commune():
+    # The ranking's level key, with the others set equal: the smallest unit first.
+    ranks = {
+        place.kind: place.level_rank
+        for place in Place.objects.search("Casablanca").filter(code__in=["06.141.01.0", "06"])
+    }
+    district = Place.objects.search("Maârif").get(code="06.141.01.03")
+
+    assert district.level_rank < ranks["commune"] < ranks["region"]
+
+
+def test_every_district_is_a_place_measured_from_its_own_reference_point():
+    districts = Place.objects.filter(kind="district")
+
+    assert districts.count() == 41
+    assert set(districts.values_list("unit_kind", flat=True)) == {"arrondissement"}
+    for place in districts:
+        assert place.origin == place.reference_point is not None, place.code
+        assert place.seat_code is None
+    assert not Place.objects.exclude(kind="district").filter(commune_code__isnull=False).exists()
+
+
+def test_a_district_is_labelled_with_its_commune_in_the_active_language():
+    maarif = Place.objects.get(code="06.141.01.03")
+    casablanca = Place.objects.get(code="06.141.01.0")
+
+    assert maarif.label == "Maârif, Casablanca"
+    assert casablanca.label == "Casablanca"
+    with translation.override("ar"):
+        assert maarif.label.startswith("المعاريف")
+        assert maarif.label.endswith("الدار البيضاء")
 
 
 def test_unknown_name_finds_nothing():
@@ -138,6 +181,7 @@ def test_a_commune_is_measured_from_its_own_reference_point():
         ("05.311", "the province of Khouribga, measured from its seat Khouribga"),
         ("04.421", "the prefecture of Rabat, measured from its seat Rabat"),
         ("05", "the region of Béni Mellal-Khénifra, measured from its seat Béni Mellal"),
+        ("06.141.01.03", "Maârif, Casablanca (district)"),
     ],
 )
 def test_a_place_says_what_it_is_measured_from(code, measured_from):

