@@ -136,6 +136,27 @@ def test_typing_a_district_suggests_it_with_its_city_and_searches_from_it(page, 
     page.console_errors.check()
 
 
+@pytest.mark.parametrize(
+    ("language", "suggested"),
+    [("fr", "Tangier → Tanger — 01.511.01.0"), ("ar", "Tangier ← طنجة — 01.511.01.0")],
+)
+def test_typing_an_other_name_suggests_the_town_saying_which_name_matched(
+    page, site, language, suggested
+):
+    page.goto(f"{site}/{language}/")
+
+    page.locator("#place").press_sequentially("Tangier")
+    first = page.locator("#place-suggestions option").first
+    first.wait_for(state="attached")
+    suggestion = first.get_attribute("value")
+    page.locator("#place").fill(suggestion)
+    page.locator("#search-form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"place=01\.511\.01\.0"))
+
+    assert suggestion == suggested
+    page.console_errors.check()
+
+
 def test_keyboard_alone_goes_from_the_question_to_calling_a_center(page, site):
     page.goto(site + "/fr/")
 

