@@ -268,7 +268,7 @@ class District(AdminArea):
 class PlaceAlias(models.Model):
     """Another name a commune is known by: an exonym (Tangier, Fez), an older or a local
     spelling (Rbat, Dar el Beida), or its name in Tifinagh, from GeoNames (see
-    loader.place_aliases_load, which chooses them)."""
+    aliases.place_aliases_load, which chooses them)."""
 
     class Script(models.TextChoices):
         LATIN = "latn", _("Latin")
@@ -532,9 +532,10 @@ PLACE_RANKING = (
 
 class PlaceName(models.Model):
     """Every name of every place, one row each: the official names in Arabic and French
-    of each region, province, commune and district, and each alias, which the place search reads
-    through one trigram index. The database keeps it (regions/place_names.py): the units'
-    and aliases' own rows are the truth, this table their index."""
+    of each region, province, commune and district, and each alias, which the place
+    search reads through one trigram index. The database keeps it
+    (regions/place_names.py): the units' and aliases' own rows are the truth, this table
+    their index."""
 
     # "<code>:fr", "<code>:ar", or "alias:<alias id>".
     id = models.CharField(max_length=40, primary_key=True)
