@@ -137,13 +137,13 @@ def test_typing_a_district_suggests_it_with_its_city_and_searches_from_it(page, 
 
 
 @pytest.mark.parametrize(
-    ("language", "suggested"),
-    [("fr", "Tangier → Tanger — 01.511.01.0"), ("ar", "Tangier ← طنجة — 01.511.01.0")],
+    ("path", "suggested"),
+    [("/fr/", "Tangier → Tanger — 01.511.01.0"), ("/", "Tangier ← طنجة — 01.511.01.0")],
 )
 def test_typing_an_other_name_suggests_the_town_saying_which_name_matched(
-    page, site, language, suggested
+    page, site, path, suggested
 ):
-    page.goto(f"{site}/{language}/")
+    page.goto(site + path)  # French, then Arabic (the site's language without a prefix)
 
     page.locator("#place").press_sequentially("Tangier")
     first = page.locator("#place-suggestions option").first
