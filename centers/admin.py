@@ -5,11 +5,13 @@ accounts in centers/staff_accounts.py."""
 from django.contrib import admin, messages
 from django.db import OperationalError, models
 from django.template.response import TemplateResponse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from psycopg.errors import LockNotAvailable
 
-from geo_directory.admin import HistoryInWordsAdmin
+from geo_directory.admin import HistoryInWordsAdmin, LanguagesMarkedAdmin, marked_column
+from geo_directory.languages import marked_str
 from regions.models import Region
 
 # staff_accounts registers the admin of staff accounts.
@@ -77,7 +79,7 @@ class StaffRegionFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         regions = staff_regions(request.user)
         regions = Region.objects.without_boundaries() if regions is None else regions
-        return [(region.code, f"{region.code} {region}") for region in regions]
+        return [(region.code, marked_str(region)) for region in regions]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -86,17 +88,17 @@ class StaffRegionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Center)
-class CenterAdmin(CenterSheetsAdmin, HistoryInWordsAdmin):
+class CenterAdmin(CenterSheetsAdmin, LanguagesMarkedAdmin, HistoryInWordsAdmin):
     form = CenterAdminForm
     # Web addresses typed without a scheme are taken as https.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_form_template = "admin/centers/center/change_form.html"
     change_list_template = "admin/centers/center/change_list.html"
     list_display = [
-        "__str__",
+        "name",
         "category",
         "commune_name",
-        "region",
+        "region_name",
         "status",
         "last_verified_on",
         "completeness_percent",
@@ -283,15 +285,19 @@ class CenterAdmin(CenterSheetsAdmin, HistoryInWordsAdmin):
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
-    @admin.display(description=_("commune"), ordering="commune__name_fr")
-    def commune_name(self, center):
-        return str(center.commune)
+    name = marked_column("self", _("center"), "name_fr")
+    commune_name = marked_column("commune", _("commune"), "commune__name_fr")
+    region_name = marked_column("region", _("region"), "region__code")
 
     @admin.display(description=_("commune, province, region"))
     def place(self, center):
         if not center.pk:
             return _("Derived from the position when saved.")
-        return f"{center.commune} · {center.province} · {center.region}"
+        return format_html_join(
+            " · ",
+            "{}",
+            ((marked_str(unit),) for unit in (center.commune, center.province, center.region)),
+        )
 
     @admin.display(description=_("position shown to the public"))
     def public_position(self, center):
@@ -433,7 +439,7 @@ class CenterAdmin(CenterSheetsAdmin, HistoryInWordsAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(HistoryInWordsAdmin):
+class CategoryAdmin(LanguagesMarkedAdmin, HistoryInWordsAdmin):
     form = CategoryAdminForm
     list_display = ["code", "name_fr", "name_ar", "sensitive", "position"]
 
@@ -469,7 +475,7 @@ class CategoryAdmin(HistoryInWordsAdmin):
 
 
 @admin.register(Helpline)
-class HelplineAdmin(HistoryInWordsAdmin):
+class HelplineAdmin(LanguagesMarkedAdmin, HistoryInWordsAdmin):
     list_display = ["number", "name_fr", "name_ar", "last_confirmed_year", "withdrawn"]
     list_filter = ["withdrawn", "categories"]
     filter_horizontal = ["categories"]
@@ -480,5 +486,5 @@ class HelplineAdmin(HistoryInWordsAdmin):
 
 
 @admin.register(Service, AccessibilityFeature)
-class TaxonomyAdmin(admin.ModelAdmin):
+class TaxonomyAdmin(LanguagesMarkedAdmin):
     list_display = ["code", "name_fr", "name_ar", "name_en", "position"]

@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from regions.models import Commune, Province, Region, SearchNormalize, localized
+from geo_directory.languages import Text, in_language, localized
+from regions.models import Commune, Province, Region, SearchNormalize
 
 from .completeness import VERIFICATION_MAX_AGE, CompletenessPercent, MissingFacts
 from .roles import regions_seen
@@ -364,6 +365,14 @@ class Center(models.Model):
 
     def __str__(self):
         return localized(self, "name")
+
+    @property
+    def other_name(self) -> Text:
+        """Its name in the other of its two official languages, Arabic and French, than
+        the one its page shows it in; none when it has no other."""
+        shown = in_language(self, "name").language
+        other = "fr" if shown == "ar" else "ar"
+        return Text(getattr(self, f"name_{other}"), other)
 
     def verification_is_due(self) -> bool:
         """As CenterQuerySet.verification_due, of this center."""

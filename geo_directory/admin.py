@@ -10,6 +10,7 @@ from django.contrib.admin.utils import display_for_field
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth.models import Group, Permission
 from django.db import models
+from django.utils.html import conditional_escape
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiffDisplay
 
 from centers.roles import ROLES_BY_NAME
+from geo_directory.languages import DIRECTIONS, Text, marked_str
 
 admin.site.site_header = _("Social centers of Morocco")
 admin.site.site_title = _("Staff tools of the directory")
@@ -174,3 +176,63 @@ class HistoryInWordsAdmin(SimpleHistoryAdmin):
                     self.history_value(field, getattr(record, field.name)) for field in fields
                 ]
         return super().render_history_view(request, template, context, **kwargs)
+
+
+class LanguagesMarkedAdmin(admin.ModelAdmin):
+    """An admin that marks the texts it shows in another language than the staff's
+    (WCAG 2.1, 3.1.2): each form field of a text in one language (`name_ar`) is written
+    in that language and direction, and the record's name in the change page's title and
+    breadcrumbs (templates/admin/change_form.html) is marked with its language. Columns
+    and filters that show records use `marked_column` and `MarkedRelatedFilter`."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        language = db_field.name.rpartition("_")[2]
+        is_text = isinstance(db_field, models.CharField | models.TextField)
+        if formfield is not None and is_text and language in DIRECTIONS:
+            formfield.widget.attrs.update(lang=language, dir=DIRECTIONS[language])
+        return formfield
+
+    def get_list_display(self, request):
+        return [self._in_its_language(name) for name in super().get_list_display(request)]
+
+    def _in_its_language(self, name):
+        """A column of a text in one language (`name_ar`), marked with it."""
+        language = name.rpartition("_")[2] if isinstance(name, str) else None
+        if language not in DIRECTIONS:
+            return name
+
+        @admin.display(description=self.model._meta.get_field(name).verbose_name, ordering=name)
+        def column(obj):
+            return conditional_escape(Text(getattr(obj, name), language))
+
+        return column
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["subtitle"] = marked_str(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def marked_column(path: str, description, ordering: str | None = None):
+    """A changelist column showing the record at `path` ("commune", or "self" for the row
+    itself) by its `str()`, its name marked with its language."""
+
+    @admin.display(description=description, ordering=ordering)
+    def column(model_admin, obj):
+        record = obj if path == "self" else getattr(obj, path)
+        return model_admin.get_empty_value_display() if record is None else marked_str(record)
+
+    return column
+
+
+class MarkedRelatedFilter(admin.RelatedFieldListFilter):
+    """A filter by a related record, each choice named as `marked_column` names it."""
+
+    def field_choices(self, field, request, model_admin):
+        records = field.related_model._default_manager.all()
+        if hasattr(records, "without_boundaries"):
+            records = records.without_boundaries()
+        if ordering := self.field_admin_ordering(field, request, model_admin):
+            records = records.order_by(*ordering)
+        return [(record.pk, marked_str(record)) for record in records]

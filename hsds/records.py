@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 
 from centers.hours import DAYS
 from centers.models import AccessibilityFeature, Center, Service
-from regions.models import localized
+from geo_directory.languages import localized
 
 # Fixed for the project: changing it changes every identifier the directory has given.
 NAMESPACE = uuid.UUID("176f82bc-568b-48ba-890c-5f66168a331c")

@@ -2,8 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from centers.models import Category
+from geo_directory.languages import localized
 
-from .indicators import Level, localized
+from .indicators import Level
 
 # The indicators a map can show: how to colour and label each (see static/planning/coverage-map.js).
 # `breaks` are fixed class limits in the indicator's unit; without them the map takes

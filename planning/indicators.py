@@ -42,8 +42,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, NullIf
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from centers import selectors
 from centers.completeness import CompletenessPercent
@@ -91,8 +91,6 @@ _UNITS = {
     Level.COMMUNE: (Commune, ""),
 }
 LANGUAGES = ("ar", "fr", "en")
-# Languages to read a text in, in order, when it is missing in the active one.
-_FALLBACKS = {"ar": ["ar", "fr", "en"], "fr": ["fr", "ar", "en"], "en": ["en", "fr", "ar"]}
 
 
 def coverage_by_area(level: Level | str, category: Category) -> QuerySet:
@@ -270,17 +268,6 @@ def region_summary(region: Region) -> list[dict[str, Any]]:
         }
         for category in categories
     ]
-
-
-def localized(item: dict[str, Any] | object, field: str) -> str:
-    """The item's `<field>_<language>` (a key or an attribute) in the active language,
-    else in the next language that has it."""
-    for language in _FALLBACKS.get(get_language(), _FALLBACKS["ar"]):
-        key = f"{field}_{language}"
-        value = item.get(key) if isinstance(item, dict) else getattr(item, key, "")
-        if value:
-            return value
-    return ""
 
 
 def _access_of(category: Category, communes: str) -> FilteredRelation:

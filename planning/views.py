@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from centers.models import Category
+from geo_directory.languages import in_language, localized
 
 from .forms import MAP_INDICATORS, CoverageForm
 from .indicators import (
@@ -18,7 +19,6 @@ from .indicators import (
     Level,
     coverage_by_area,
     directory_holdings,
-    localized,
     national_coverage,
     national_records,
     no_records,
@@ -136,10 +136,10 @@ def coverage_geojson(request):
 def _localized_holding(item: dict) -> dict:
     """A holding with its `name`, and its national total's `statement` and `source`, in
     the active language."""
-    item["name"] = localized(item, "name")
+    item["name"] = in_language(item, "name")
     if total := item["national_total"]:
-        total["statement"] = localized(total, "statement")
-        total["source"] = localized(total, "source")
+        total["statement"] = in_language(total, "statement")
+        total["source"] = in_language(total, "source")
     return item
 
 
@@ -162,11 +162,12 @@ def _table_rows(level: Level, category: Category) -> list[dict]:
     records = records_by_area(level, category)
     for row in coverage_by_area(level, category).values(*fields):
         row = _for_display({**row, **records.get(row["code"], no_records())})
+        row["name"] = in_language(row, "name")
+        # The export's English column, which the HCP data lack, holds the French name.
         row["name_en"] = row["name_en"] or row["name_fr"]
-        row["name"] = localized(row, "name")
         if level == Level.COMMUNE:
-            row["province_name"] = localized(row, "province_name")
-            row["nearest_center_name"] = localized(row, "nearest_center_name")
+            row["province_name"] = in_language(row, "province_name")
+            row["nearest_center_name"] = in_language(row, "nearest_center_name")
         rows.append(row)
     return rows
 

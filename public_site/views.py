@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from django.contrib.gis.geos import Point
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from centers import hours, selectors
@@ -22,8 +24,9 @@ from centers.helplines import helplines_for
 from centers.models import Category, Center
 from centers.public_shape import feature_from_item
 from geo_directory import parameters
+from geo_directory.languages import DIRECTIONS, Text, language_order, localized, page_language
 from planning.indicators import region_summary
-from regions.models import Commune, Place, Region, language_order
+from regions.models import Commune, Place, Region
 
 RESULTS = 10
 # Beyond this, the nearest center is far: the page asks who knows one nearer.
@@ -41,7 +44,7 @@ class Origin:
     place distances are measured from."""
 
     point: Point
-    label: str
+    label: Text
     measured_from: str
 
 
@@ -100,6 +103,9 @@ def home(request):
         "centers": cards,
         "nothing_near": nothing_near,
         "place": request.GET.get("place", ""),
+        "one_category": len(chosen) == 1,
+        "search_kind": ", ".join(localized(category, "name") for category in chosen)
+        or _("Any kind of help"),
         "map_data": _map_data(items),
         "map_legend": _map_legend(categories),
         "helplines": helplines_for(shown),
@@ -182,11 +188,20 @@ def _map_data(items: list[dict]) -> dict:
 
 
 def _map_legend(categories) -> dict:
-    """What the map needs beside the features: the colour of each category's markers,
-    and the keys of a center's name in the order the page's language reads them."""
+    """What the map needs beside the features: the colour of each category's markers;
+    the languages a center's name is read in, in order, with their directions, and the
+    page's own; and how the page's language writes a distance (Django's formats)."""
     return {
         "colors": {category.code: category.color for category in categories},
-        "name_keys": [f"name_{language}" for language in language_order()],
+        "languages": language_order(),
+        "directions": DIRECTIONS,
+        "numbers": {
+            "decimal": get_format("DECIMAL_SEPARATOR"),
+            "thousands": get_format("THOUSAND_SEPARATOR"),
+            "grouping": get_format("NUMBER_GROUPING"),
+        },
+        "distance": _("%(km)s km"),
+        "center_url": reverse("center-detail", args=["SLUG"]),
     }
 
 
@@ -205,7 +220,8 @@ def _origin(request) -> tuple[Origin | None, str]:
             return None, _("The position in the address is not valid: %(why)s") % {
                 "why": error.message
             }
-        return Origin(point, _("your position"), _("your position")), ""
+        here = _("your position")
+        return Origin(point, Text(here, page_language()), here), ""
     place = request.GET.get("place", "").strip()
     if not place:
         return None, ""
@@ -219,4 +235,4 @@ def _origin(request) -> tuple[Origin | None, str]:
         found = None
     if found is None or found.origin is None:
         return None, _("No place of that name was found in Morocco.")
-    return Origin(found.origin, found.label, found.measured_from), ""
+    return Origin(found.origin, found.label_text, found.measured_from), ""

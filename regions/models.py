@@ -15,30 +15,13 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import connection
 from django.db.models import Case, F, Func, IntegerField, JSONField, Q, Value, When, Window
 from django.db.models.functions import Cast, Coalesce, DenseRank, JSONObject
-from django.utils.translation import get_language
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from geo_directory.languages import Text, in_language, localized
+
 from .darija import arabic_readings
-
-# The languages to read a text in, in order, when it is missing in the active one.
-LANGUAGE_FALLBACKS = {"ar": ["ar", "fr", "en"], "fr": ["fr", "ar", "en"], "en": ["en", "fr", "ar"]}
-
-
-def language_order() -> list[str]:
-    """The languages to read a text in: the active one, then the next ones that have it."""
-    return LANGUAGE_FALLBACKS.get(get_language(), LANGUAGE_FALLBACKS["ar"])
-
-
-def localized(item, field: str) -> str:
-    """The item's `<field>_<language>` (an attribute, or a key of a dict) in the active
-    language, else in the next language that has it; "" when none has."""
-    for language in language_order():
-        key = f"{field}_{language}"
-        value = item.get(key) if isinstance(item, dict) else getattr(item, key, "")
-        if value:
-            return value
-    return ""
-
 
 # The columns of a unit's boundary.
 BOUNDARY_FIELDS = ("geom", "geom_simplified")
@@ -483,13 +466,19 @@ class Place(models.Model):
         return _("%(name)s, %(commune)s") % {"name": name, "commune": commune}
 
     @property
-    def measured_from(self) -> str:
+    def label_text(self) -> Text:
+        """The label, with the language its names are in."""
+        return Text(self.label, in_language(self, "name").language)
+
+    @property
+    def measured_from(self) -> SafeString:
         """Which place distances are measured from, in the active language: the district
-        or commune itself, or the seat of a province or region."""
+        or commune itself, or the seat of a province or region; as HTML, each name marked
+        with its language when it is not the page's."""
         names = {
-            "name": localized(self, "name"),
-            "seat": localized(self, "seat_name"),
-            "commune": localized(self, "commune_name"),
+            "name": conditional_escape(in_language(self, "name")),
+            "seat": conditional_escape(in_language(self, "seat_name")),
+            "commune": conditional_escape(in_language(self, "commune_name")),
         }
         sentences = {
             District.kind: _("%(name)s, %(commune)s (district)"),
@@ -501,7 +490,7 @@ class Place(models.Model):
             ),
             Place.Kind.REGION: _("the region of %(name)s, measured from its seat %(seat)s"),
         }
-        return sentences[self.unit_kind] % names
+        return mark_safe(escape(sentences[self.unit_kind]) % names)  # noqa: S308 (escaped)
 
 
 # The order of a place search's results, one key after the other:

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -20,6 +21,8 @@ from centers.admin import CenterAdmin
 from centers.models import Center
 from centers.roles import staff_regions
 from centers.sheets import URL_SEPARATOR
+from geo_directory.admin import LanguagesMarkedAdmin, MarkedRelatedFilter, marked_column
+from geo_directory.languages import Text
 
 from . import services
 from .models import Suggestion
@@ -63,18 +66,25 @@ class OriginFilter(admin.SimpleListFilter):
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(admin.ModelAdmin):
+class SuggestionAdmin(LanguagesMarkedAdmin):
     form = ReviewForm
-    list_display = ["__str__", "created_at", "region", "center", "commune", "status"]
-    list_filter = ["status", OriginFilter, "kind", "region"]
+    list_display = [
+        "__str__",
+        "created_at",
+        "region_named",
+        "center_named",
+        "commune_named",
+        "status",
+    ]
+    list_filter = ["status", OriginFilter, "kind", ("region", MarkedRelatedFilter)]
     actions = ["merge"]
     readonly_fields = [
         "created_at",
-        "region",
-        "commune",
-        "center",
+        "region_named",
+        "commune_named",
+        "center_named",
         "kind",
-        "text",
+        "text_written",
         "contact",
         "language",
         "current_facts",
@@ -86,6 +96,17 @@ class SuggestionAdmin(admin.ModelAdmin):
         "reviewed_at",
     ]
     fields = [*readonly_fields[:12], "status", "review_note", *readonly_fields[12:]]
+
+    # Named apart from the fields, which the admin would otherwise show by their str().
+    region_named = marked_column("region", _("region"))
+    commune_named = marked_column("commune", _("commune"))
+    center_named = marked_column("center", _("center"))
+
+    @admin.display(description=_("what the person wrote"))
+    def text_written(self, suggestion):
+        """In the language the person wrote in, which the form records."""
+        written = Text(suggestion.text, suggestion.language or None)
+        return format_html("<div{}>{}</div>", written.attributes, linebreaksbr(written.value))
 
     def get_queryset(self, request):
         return (
@@ -127,8 +148,8 @@ class SuggestionAdmin(admin.ModelAdmin):
         facts = [
             (_("phones"), ", ".join(center.phones) or "—"),
             (_("opening hours"), hours.format_hours(center.opening_hours) or "—"),
-            (_("address (French)"), center.address_fr or "—"),
-            (_("address (Arabic)"), center.address_ar or "—"),
+            (_("address (French)"), Text(center.address_fr, "fr") or "—"),
+            (_("address (Arabic)"), Text(center.address_ar, "ar") or "—"),
             (_("status"), center.get_status_display()),
         ]
         return format_html_join("", "<p><strong>{}</strong>: {}</p>", facts)
@@ -139,8 +160,8 @@ class SuggestionAdmin(admin.ModelAdmin):
         if not proposed:
             return "—"
         facts = [
-            (_("name (Arabic)"), proposed.get("name_ar") or "—"),
-            (_("name (French)"), proposed.get("name_fr") or "—"),
+            (_("name (Arabic)"), Text(proposed.get("name_ar", ""), "ar") or "—"),
+            (_("name (French)"), Text(proposed.get("name_fr", ""), "fr") or "—"),
             (_("category"), proposed.get("category") or "—"),
             (_("status"), proposed.get("status") or "—"),
         ]
@@ -162,7 +183,7 @@ class SuggestionAdmin(admin.ModelAdmin):
         return format_html_join(
             "",
             "<p><strong>#{}</strong> {}: {}</p>",
-            ((s.pk, s.get_kind_display(), s.text) for s in merged),
+            ((s.pk, s.get_kind_display(), Text(s.text, s.language or None)) for s in merged),
         )
 
     @admin.display(description=_("to accept it"))

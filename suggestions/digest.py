@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,6 +24,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 
 from centers.models import StaffAssignment
+from geo_directory.languages import DIRECTIONS, Text, in_language, page_language, record_text
 from regions.models import Region
 
 from .models import Digest, Suggestion
@@ -114,15 +115,29 @@ def _digest_send(team: Team) -> bool:
     if not new:
         return False
     waiting = team.suggestions().waiting().count()
-    subjects, bodies = zip(
+    subjects, bodies, sections = zip(
         *(_message(team, new, waiting, language) for language in LANGUAGES), strict=True
     )
+    subject = " / ".join(subjects)
     # The members of a team share its queue: each sees who else was told.
-    EmailMessage(
-        subject=" / ".join(subjects),
+    message = EmailMultiAlternatives(
+        subject=subject,
         body="\n\n――――――――――\n\n".join(bodies),
         to=[member.email for member in team.members],
-    ).send()
+    )
+    # The same in HTML, where each language's part, and each name in another language
+    # than its part's, is marked with its language and direction.
+    document = render_to_string(
+        "suggestions/digest_email_document.html",
+        {
+            "subject": subject,
+            "sections": sections,
+            "language": LANGUAGES[0],
+            "direction": DIRECTIONS[LANGUAGES[0]],
+        },
+    )
+    message.attach_alternative(document, "text/html")
+    message.send()
     digest = Digest.objects.create(region=team.region, recipients=len(team.members))
     digest.suggestions.set(new)
     return True
@@ -141,46 +156,47 @@ def _lock_taken(team: Team) -> bool:
 
 def _message(
     team: Team, suggestions: list[Suggestion], waiting: int, language: str
-) -> tuple[str, str]:
+) -> tuple[str, str, str]:
+    """The subject, the text and the HTML part of a digest in one language."""
     with translation.override(language):
         count = len(suggestions)
         subject = ngettext(
             "%(count)d new suggestion to review", "%(count)d new suggestions to review", count
         ) % {"count": count}
-        where = team.region or gettext("every region")
+        where = record_text(team.region) if team.region else Text(gettext("every region"), language)
         queue_filter = {"status__exact": Suggestion.Status.WAITING}
         if team.region is not None:
             queue_filter["region__id__exact"] = team.region.pk
-        body = render_to_string(
-            "suggestions/digest_email.txt",
-            {
-                "count": count,
-                "where": where,
-                "waiting": waiting,
-                "suggestions": [
-                    {
-                        "number": suggestion.pk,
-                        "kind": suggestion.get_kind_display(),
-                        "about": _about(suggestion),
-                        "region": suggestion.region,
-                        "received": timezone.localtime(suggestion.created_at),
-                        "url": settings.SITE_URL
-                        + reverse("admin:suggestions_suggestion_change", args=[suggestion.pk]),
-                    }
-                    for suggestion in suggestions
-                ],
-                "queue_url": settings.SITE_URL
-                + reverse("admin:suggestions_suggestion_changelist")
-                + "?"
-                + urlencode(queue_filter),
-            },
-        )
-        return f"{gettext('Social centers of Morocco')}: {subject} ({where})", body.strip()
+        context = {
+            "count": count,
+            "where": where,
+            "waiting": waiting,
+            "suggestions": [
+                {
+                    "number": suggestion.pk,
+                    "kind": suggestion.get_kind_display(),
+                    "about": _about(suggestion),
+                    "region": record_text(suggestion.region),
+                    "received": timezone.localtime(suggestion.created_at),
+                    "url": settings.SITE_URL
+                    + reverse("admin:suggestions_suggestion_change", args=[suggestion.pk]),
+                }
+                for suggestion in suggestions
+            ],
+            "queue_url": settings.SITE_URL
+            + reverse("admin:suggestions_suggestion_changelist")
+            + "?"
+            + urlencode(queue_filter),
+        }
+        body = render_to_string("suggestions/digest_email.txt", context)
+        section = render_to_string("suggestions/digest_email.html", context)
+        subject = f"{gettext('Social centers of Morocco')}: {subject} ({where.isolated})"
+        return subject, body.strip(), section
 
 
-def _about(suggestion: Suggestion) -> str:
+def _about(suggestion: Suggestion) -> Text:
     if suggestion.center is not None:
-        return str(suggestion.center)
+        return in_language(suggestion.center, "name")
     if suggestion.commune is not None:
-        return str(suggestion.commune)
-    return gettext("a center the directory lacks")
+        return in_language(suggestion.commune, "name")
+    return Text(gettext("a center the directory lacks"), page_language())

@@ -5,16 +5,22 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from centers import phones
+from geo_directory.languages import in_language, localized, unknown_language
 from geo_directory.maps import tiles_for
-from regions.models import localized
 
 register = template.Library()
 
 # A number stored in E.164 as Moroccans write it: "05 37 11 11 11".
 register.filter("phone_display", phones.display)
 
-# {{ center|localized:"name" }}: the same fallback rule as the models' names.
-register.filter("localized", localized)
+# {{ center|localized:"name" }}: the name in the page's language, else in the next one
+# that has it, marked with its language (geo_directory/languages.py).
+register.filter("localized", in_language)
+# {{ center|localized_text:"name" }}: the same text bare, for an attribute or a title,
+# which cannot hold markup.
+register.filter("localized_text", localized)
+# {{ center.status_note|any_language }}: a text typed in one field, isolated in <bdi>.
+register.filter("any_language", unknown_language)
 
 
 @register.filter

@@ -181,6 +181,9 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Numbers and dates as each language writes them in Morocco (geo_directory/formats/).
+# Thousands are grouped where a template asks (floatformat's "g"), never in codes or ids.
+FORMAT_MODULE_PATH = ["geo_directory.formats"]
 USE_I18N = True
 TIME_ZONE = "Africa/Casablanca"
 USE_TZ = True

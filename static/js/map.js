@@ -9,15 +9,53 @@
     var config = document.getElementById("map-config").dataset;
     var data = JSON.parse(document.getElementById("map-centers").textContent);
     var legend = JSON.parse(document.getElementById("map-legend").textContent);
+    var pageLanguage = document.documentElement.lang;
     // The features are the API's, with a name in each language: the first the page's
-    // language has, as the list beside the map gives it.
+    // language has, as the list beside the map gives it, with the language it is in.
     function nameOf(properties) {
-      for (var i = 0; i < legend.name_keys.length; i++) {
-        if (properties[legend.name_keys[i]]) {
-          return properties[legend.name_keys[i]];
+      for (var i = 0; i < legend.languages.length; i++) {
+        var language = legend.languages[i];
+        if (properties["name_" + language]) {
+          return { text: properties["name_" + language], language: language };
         }
       }
-      return "";
+      return { text: "", language: pageLanguage };
+    }
+    // A name in another language than the page's is marked with it (WCAG 3.1.2).
+    function markLanguage(element, name) {
+      if (name.language !== pageLanguage) {
+        element.lang = name.language;
+        element.dir = legend.directions[name.language];
+      }
+      return element;
+    }
+    // A number as the page's language writes it, as the server's pages do: "1.234,5".
+    function formatNumber(value, decimals) {
+      var parts = value.toFixed(decimals).split(".");
+      var grouping = legend.numbers.grouping;
+      if (grouping > 0) {
+        var pattern = new RegExp("\\B(?=(\\d{" + grouping + "})+(?!\\d))", "g");
+        parts[0] = parts[0].replace(pattern, legend.numbers.thousands);
+      }
+      return parts.join(legend.numbers.decimal);
+    }
+    // A marker's popup: the center's name, a link to its page, and its distance.
+    function popupOf(feature, name) {
+      var content = document.createElement("div");
+      content.className = "map-popup";
+      var link = markLanguage(document.createElement("a"), name);
+      link.href = legend.center_url.replace("SLUG", encodeURIComponent(feature.properties.slug));
+      link.textContent = name.text;
+      content.appendChild(link);
+      if (typeof feature.properties.distance_m === "number") {
+        var distance = document.createElement("p");
+        distance.className = "map-popup-distance";
+        distance.textContent = legend.distance.replace(
+          "%(km)s", formatNumber(feature.properties.distance_m / 1000, 1)
+        );
+        content.appendChild(distance);
+      }
+      return content;
     }
     var list = document.getElementById("center-list");
     var markers = {};
@@ -34,12 +72,15 @@
         iconSize: [22, 22],
         iconAnchor: [11, 11]
       });
-      var marker = L.marker([lat, lng], { icon: icon, title: name, alt: name, keyboard: true });
+      var marker = L.marker([lat, lng], { icon: icon, title: name.text, alt: name.text, keyboard: true });
+      marker.bindPopup(popupOf(feature, name));
+      marker.on("add", function () {
+        markLanguage(marker.getElement(), name);
+      });
       marker.on("click", function () {
         if (card) {
           highlight(feature.id);
           card.scrollIntoView({ block: "nearest" });
-          card.querySelector("a").focus({ preventScroll: true });
         }
       });
       markers[feature.id] = marker;

@@ -6,6 +6,13 @@
   if (!form) {
     return;
   }
+  // A search's page opens on its results: keyboard and screen-reader focus start at
+  // their heading, which says how many centers were found and from where.
+  var results = document.getElementById("results-title");
+  if (results) {
+    results.scrollIntoView({ block: "start" });
+    results.focus({ preventScroll: true });
+  }
   var locate = document.getElementById("use-my-location");
   var or = document.getElementById("locate-or");
   var status = document.getElementById("locate-status");
@@ -20,14 +27,15 @@
   }
 
   function searchFrom(lat, lon) {
-    var params = new URLSearchParams();
+    // The form's address, which opens the page on its results (#results).
+    var url = new URL(form.action);
     if (chosenCategory()) {
-      params.set("category", chosenCategory());
+      url.searchParams.set("category", chosenCategory());
     }
-    params.set("lat", lat.toFixed(DECIMALS));
-    params.set("lon", lon.toFixed(DECIMALS));
+    url.searchParams.set("lat", lat.toFixed(DECIMALS));
+    url.searchParams.set("lon", lon.toFixed(DECIMALS));
     // Replace, not push: the position is not kept as a step in the history.
-    window.location.replace(form.action + "?" + params.toString());
+    window.location.replace(url.toString());
   }
 
   if (locate && "geolocation" in navigator) {

@@ -40,10 +40,13 @@ def worklist(client, **query) -> dict[str, str]:
     page = client.get(CHANGELIST, query).content.decode()
     rows = {}
     for row in re.findall(r"<tr[^>]*>(.*?)</tr>", page, re.DOTALL):
-        name = re.search(r'<th class="field-__str__"><a [^>]*>(.*?)</a>', row)
+        # The name, marked with its language when it is not the page's.
+        name = re.search(r'<th class="field-name"><a [^>]*>(.*?)</a>', row)
         lacks = re.search(r'<td class="field-lacks">(.*?)</td>', row)
         if name and lacks:
-            rows[html.unescape(name.group(1))] = html.unescape(lacks.group(1))
+            rows[html.unescape(re.sub(r"<[^>]+>", "", name.group(1)))] = html.unescape(
+                lacks.group(1)
+            )
     return rows
 
 

@@ -21,6 +21,7 @@ from centers.roles import NATIONAL_ADMINISTRATORS, READ_ONLY_VIEWERS, REGIONAL_E
 from suggestions.models import Digest, Suggestion
 from suggestions.tasks import send_digests
 from tests.centers.factories import SALE, make_staff
+from tests.language_of_parts import unmarked
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +48,16 @@ class Mailbox:
         for recipients, message in self.messages:
             for address in recipients:
                 assert address not in received, f"two messages to {address}"
-                received[address] = message["Subject"] + "\n" + message.get_content()
+                received[address] = message["Subject"] + "\n" + text_of(message)
         return received
+
+
+def text_of(message) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def html_of(message) -> str:
+    return message.get_body(preferencelist=("html",)).get_content()
 
 
 def free_port() -> int:
@@ -170,7 +179,7 @@ def test_a_digest_says_nothing_of_the_person_nor_where_a_sensitive_center_is(smt
 
     latitude, longitude = SALE
     for _recipients, message in mailbox.messages:
-        whole = message.as_string() + message["Subject"] + message.get_content()
+        whole = message.as_string() + message["Subject"] + text_of(message) + html_of(message)
         assert SECRET_TEXT not in whole and SECRET_CONTACT not in whole
         assert "rue secrète" not in whole
         assert f"{latitude:.3f}" not in whole and f"{longitude:.3f}" not in whole
@@ -315,3 +324,25 @@ def test_the_job_worker_runs_the_task_every_hour():
     # The worker that scripts/serve.sh starts takes jobs from the task's queue.
     queues = re.search(r"--queues (\S+)", SERVE_SCRIPT.read_text()).group(1).split(",")
     assert send_digests.queue in queues
+
+
+def test_a_digest_marks_each_name_in_another_language_than_its_part(smtp, directory, team):
+    mailbox, _server = smtp
+    suggest(directory["marrakech"])  # a women's space known by its Arabic name only
+    suggest(directory["rabat"])  # known by its French name only
+
+    send()
+
+    (_recipients, message), *_ = mailbox.messages
+    html = html_of(message)
+    # The HTML part: each language's part, and each name, marked (WCAG 3.1.2).
+    assert '<section lang="ar" dir="rtl">' in html and '<section lang="fr" dir="ltr">' in html
+    assert unmarked(html, {"فضاء مراكش": {"ar"}, "Centre Hassan": {"fr"}}) == []
+    assert '<span lang="ar" dir="rtl">فضاء مراكش</span>' in html
+    assert '<span lang="fr" dir="ltr">Centre Hassan</span>' in html
+    # The text part, which cannot say a language, isolates each such name's direction.
+    arabic, french = text_of(message).split("――――――――――")
+    first_strong_isolate, pop_directional_isolate = "\u2068", "\u2069"
+    for name, part in (("Centre Hassan", arabic), ("فضاء مراكش", french)):
+        assert f"{first_strong_isolate}{name}{pop_directional_isolate}" in part
+    assert f"{first_strong_isolate}فضاء" not in arabic
