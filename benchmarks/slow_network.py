@@ -26,7 +26,7 @@ import sys
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
@@ -192,7 +192,7 @@ def figures(transfers: list[Transfer], origin: float, painted: dict | None) -> d
         "network_idle_s": max(ends, default=origin) - origin,
         "heaviest": sorted(
             (
-                (t.received_before(painted_at), urlsplit(t.url).path)
+                (t.received_before(painted_at), unquote(urlsplit(t.url).path))
                 for t in transfers
                 if painted_at is not None and t.received_before(painted_at)
             ),
