@@ -29,7 +29,8 @@ endif
 SYSTEM_PURPOSE := run
 
 .PHONY: run test check setup web-port system-packages database migrate data translations static \
-	lint typecheck db-start db-stop bench bench-imports bench-exports bench-places loadtest
+	lint typecheck db-start db-stop bench bench-imports bench-exports bench-places bench-phone \
+	loadtest
 
 run: web-port setup static
 	@echo "Serving on http://127.0.0.1:$(PORT)/ with the job worker (Ctrl-C to stop)"
@@ -112,6 +113,11 @@ bench-exports: setup
 
 bench-places: setup
 	$(PY) benchmarks/place_search.py
+
+# Chromium comes with the browser tests' system packages.
+bench-phone: SYSTEM_PURPOSE := test
+bench-phone: setup
+	$(PY) benchmarks/slow_network.py
 
 loadtest: setup static
 	$(PY) benchmarks/load.py
