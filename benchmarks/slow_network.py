@@ -41,12 +41,13 @@ RABAT = (34.024, -6.822)
 # Each page, with what its first result is: the element whose first painted frame counts.
 PAGES = {
     "home": ("/", "#search-form input"),
+    # The addresses the form and "use my location" open: on the results.
     "search, position": (
-        f"/?category=disability&lat={RABAT[0]}&lon={RABAT[1]}",
+        f"/?category=disability&lat={RABAT[0]}&lon={RABAT[1]}#results-title",
         "#center-list .center-card",
     ),
     "search, place": (
-        f"/?category=disability&place={quote('الرباط')}",
+        f"/?category=disability&place={quote('الرباط')}#results-title",
         "#center-list .center-card",
     ),
 }
@@ -65,15 +66,17 @@ AIM_BEFORE_MAP_BYTES = 150_000
 KB = 1000
 
 # Run in the page before its own scripts: notes the first animation frame (none runs while
-# rendering is blocked) in which the element has a box and is not hidden, and the page's
-# y of its top.
+# rendering is blocked) in which the element has a box, is not hidden and is in the
+# first screen, where the page opens (a search's page opens on its results), and how far
+# from the screen's top it is then.
 FIRST_PAINTED = """(selector => {
   function look() {
     const element = document.querySelector(selector);
     const box = element && element.getBoundingClientRect();
     if (box && box.width > 0 && box.height > 0
-        && getComputedStyle(element).visibility !== "hidden") {
-      window.firstPainted = { ms: performance.now(), top: box.top + window.scrollY };
+        && getComputedStyle(element).visibility !== "hidden"
+        && box.top < window.innerHeight && box.bottom > 0) {
+      window.firstPainted = { ms: performance.now(), top: box.top };
     } else {
       requestAnimationFrame(look);
     }

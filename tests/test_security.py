@@ -215,3 +215,26 @@ def test_searched_positions_and_places_are_not_written_to_the_logs(client, api_c
     logged = caplog.text
     assert "34.0123" not in logged and "-6.8765" not in logged
     assert "Tiflet" not in logged
+
+
+def compressed(response) -> bool:
+    return response.get("Content-Encoding") == "gzip"
+
+
+def test_public_pages_are_compressed_unless_they_hold_a_secret(client, centers):
+    gzip = {"HTTP_ACCEPT_ENCODING": "gzip"}
+    center = centers["rabat"]
+    search = client.get("/", {"category": "disability", "lat": "34.024", "lon": "-6.822"}, **gzip)
+    assert compressed(search)
+    assert compressed(client.get(f"/fr/centers/{center.slug}/", **gzip))
+    # A page with a CSRF token beside text the visitor chose would let an attacker guess
+    # the token from the compressed sizes (BREACH): never compressed.
+    form = client.get(f"/fr/centers/{center.slug}/suggest/", **gzip)
+    assert b"csrfmiddlewaretoken" in form.content and not compressed(form)
+    assert not compressed(client.get("/fr/admin/login/", **gzip))
+    # Nor is what a signed-in staff member is sent, the public pages included.
+    client.force_login(make_staff("editor", role="Regional editors", regions=["04"]))
+    assert not compressed(
+        client.get("/", {"category": "disability", "lat": "34.024", "lon": "-6.822"}, **gzip)
+    )
+    assert not compressed(client.get("/fr/admin/centers/center/", **gzip))

@@ -61,7 +61,7 @@ MIDDLEWARE = [
     "geo_directory.middleware.DatabaseTimeoutsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "geo_directory.middleware.ApiGZipMiddleware",
+    "geo_directory.middleware.GZipWithoutSecretsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
