@@ -10,7 +10,8 @@ from django.contrib.admin.utils import display_for_field
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth.models import Group, Permission
 from django.db import models
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -167,11 +168,22 @@ class HistoryInWordsAdmin(SimpleHistoryAdmin):
     def get_historical_record_context_helper(self, request, historical_record):
         return RecordInWords(self.model, historical_record, history_value=self.history_value)
 
+    def history_view_title(self, request, obj):
+        return _with_record(super().history_view_title(request, "%s"), obj)
+
+    def history_form_view_title(self, request, obj):
+        return _with_record(super().history_form_view_title(request, "%s"), obj)
+
     def render_history_view(self, request, template, context, **kwargs):
+        record = context.get("object", context.get("original"))
+        if record is not None:
+            # For the breadcrumbs (templates/admin/object_history.html).
+            context["record_name"] = marked_str(record)
         if template == self.object_history_template:
             fields = [self.model._meta.get_field(name) for name in context["history_list_display"]]
             context["history_columns"] = [capfirst(field.verbose_name) for field in fields]
             for record in context["page_obj"]:
+                record.history_object_name = marked_str(record.history_object)
                 record.history_column_values = [
                     self.history_value(field, getattr(record, field.name)) for field in fields
                 ]
@@ -236,3 +248,8 @@ class MarkedRelatedFilter(admin.RelatedFieldListFilter):
         if ordering := self.field_admin_ordering(field, request, model_admin):
             records = records.order_by(*ordering)
         return [(record.pk, marked_str(record)) for record in records]
+
+
+def _with_record(title: str, record) -> SafeString:
+    """A title ("View history: %s") naming the record, its name marked with its language."""
+    return mark_safe(escape(title) % marked_str(record))  # noqa: S308 (both escaped)

@@ -133,16 +133,31 @@ def suggestion(centers):
         )
 
 
-def staff_pages(centers, suggestion) -> list[str]:
+def staff_pages(centers, suggestion, role: str) -> list[str]:
     pages = [
         "/admin/",
         "/admin/centers/center/",
+        "/admin/centers/center/add/",
         "/admin/suggestions/suggestion/",
         f"/admin/suggestions/suggestion/{suggestion.pk}/change/",
         "/admin/planning/?category=disability&level=commune",
     ]
     for center in centers.values():
-        pages.append(f"/admin/centers/center/{center.pk}/change/")
+        pages += [
+            f"/admin/centers/center/{center.pk}/change/",
+            f"/admin/centers/center/{center.pk}/history/",
+        ]
+    if role == "National administrators":
+        category = Category.objects.get(code="disability")
+        helpline = Helpline.objects.first()
+        pages += [
+            "/admin/centers/category/",
+            f"/admin/centers/category/{category.pk}/change/",
+            "/admin/centers/helpline/",
+            f"/admin/centers/helpline/{helpline.pk}/change/",
+            "/admin/centers/service/",
+            "/admin/centers/accessibilityfeature/",
+        ]
     return pages
 
 
@@ -155,7 +170,7 @@ def test_staff_pages_mark_each_text_in_another_language(
     client.force_login(make_staff("staff", role=role, regions=["04"]))
     stored = stored_texts()
     problems = []
-    for path in staff_pages(centers, suggestion):
+    for path in staff_pages(centers, suggestion, role):
         problems += problems_on(client, language, path, stored)
     assert not problems, "\n".join(problems)
 
