@@ -13,6 +13,8 @@ from .problems import problem_types
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", site.favicon, name="favicon"),
+    # At the root: a service worker's scope is the folder of its address.
+    path("service-worker.js", site.service_worker, name="service-worker"),
     path(".well-known/security.txt", security_txt, name="security-txt"),
     path("api/v1/problems/", problem_types, name="problem-types"),
     path("api/v1/problems/<slug:slug>", problem_types, name="problem-type"),

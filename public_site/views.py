@@ -16,7 +16,7 @@ from django.contrib.gis.geos import Point
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.formats import get_format
@@ -197,6 +197,19 @@ def web_app_manifest(request):
         json_dumps_params={"ensure_ascii": False},
     )
     patch_cache_control(response, public=True, max_age=24 * 3600)
+    return response
+
+
+@require_safe
+def service_worker(request):
+    """The service worker, at the site's root so that its scope is the whole site. The
+    browser checks it for a new version as pages are opened: it is never stored without
+    asking again (the ETag makes the answer short when it has not changed)."""
+    response = HttpResponse(
+        web_app.service_worker_script(), content_type="text/javascript; charset=utf-8"
+    )
+    response["Service-Worker-Allowed"] = get_script_prefix()
+    patch_cache_control(response, no_cache=True, max_age=0)
     return response
 
 

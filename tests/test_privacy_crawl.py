@@ -300,6 +300,7 @@ def public_urls(centers: dict[str, Center]) -> list[str]:
         "/healthz",
         "/.well-known/security.txt",
         "/favicon.ico",
+        "/service-worker.js",
         "/api/v1/",
         "/api/v1/.json",
         "/api/v1/problems/",

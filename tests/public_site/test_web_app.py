@@ -1,17 +1,20 @@
 """The site as an installable web app: the manifest in each language, the icons and the
-favicon."""
+favicon, and the service worker: served from the site's root, never stored without asking
+again, told which static files its pages use and which pages it may keep."""
 
 import io
 import json
 import re
 import struct
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
 
 from centers.models import Category
-from tests.centers.factories import RABAT_AGDAL, make_center
+from public_site import web_app
+from tests.centers.factories import RABAT_AGDAL, RABAT_HASSAN_TOWER, make_center
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +24,7 @@ LANGUAGES = [
     ("/fr", "fr", "ltr", "Centres sociaux du Maroc"),
     ("/en", "en", "ltr", "Social centers of Morocco"),
 ]
+RABAT = {"lat": RABAT_HASSAN_TOWER[0], "lon": RABAT_HASSAN_TOWER[1]}
 
 
 @pytest.fixture
@@ -43,6 +47,11 @@ def png_size(content: bytes) -> tuple[int, int]:
 
 def body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def worker_config(client) -> dict:
+    first_line = client.get("/service-worker.js").content.decode().split("\n", 1)[0]
+    return json.loads(re.fullmatch(r"const CONFIG = (.*);", first_line).group(1))
 
 
 @pytest.mark.parametrize(("prefix", "lang", "direction", "name"), LANGUAGES)
@@ -123,8 +132,93 @@ def test_every_page_links_its_languages_manifest_and_icons_that_are_served(
             assert client.get(icon).status_code == 200, icon
 
 
-def test_the_pages_policy_lets_the_manifest_come_from_this_site_only(client):
+def test_the_pages_policy_lets_the_worker_and_the_manifest_come_from_this_site_only(client):
     header = client.get("/fr/")["Content-Security-Policy"]
 
     policy = dict(directive.strip().split(" ", 1) for directive in header.split(";"))
+    assert policy["worker-src"] == "'self'"
     assert policy["manifest-src"] == "'self'"
+
+
+def test_the_service_worker_is_served_at_the_root_for_the_whole_site_and_never_kept(client):
+    response = client.get("/service-worker.js")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/javascript; charset=utf-8"
+    assert response["Service-Worker-Allowed"] == "/"
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert {"no-cache", "max-age=0"} <= directives
+    # The browser's check for a new version is a short answer when there is none.
+    again = client.get("/service-worker.js", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+    assert client.get("/fr/service-worker.js").status_code == 404
+
+
+def test_the_worker_stores_every_static_file_of_the_pages_it_keeps(client, centers):
+    shell = worker_config(client)["shell"]
+
+    pages = [
+        "/",
+        "/?" + urlencode({"category": "disability", **RABAT}),
+        f"/centers/{centers['disability'].slug}/",
+    ]
+    named = set()
+    for prefix in ("", "/fr"):
+        for path in pages:
+            page = client.get(prefix + path).content.decode()
+            named |= set(re.findall(r'(?:src|href)="(/static/[^"]+)"', page))
+    assert named, "the pages name their static files"
+    assert named - set(shell.values()) == set()
+    for url in shell.values():
+        assert client.get(url).status_code == 200, url
+
+
+def test_the_worker_may_keep_only_the_home_page_its_searches_and_the_centers_pages(client):
+    patterns = [re.compile(pattern) for pattern in worker_config(client)["pages"]]
+
+    def kept(path: str) -> bool:
+        return any(pattern.search(path) for pattern in patterns)
+
+    for prefix in ("", "/fr", "/en"):
+        assert kept(f"{prefix}/") and kept(f"{prefix}/centers/centre-rabat/")
+        for path in [
+            "/centers/centre-rabat/suggest/",
+            "/regions/",
+            "/regions/04/",
+            "/suggestions/received/a-receipt/",
+            "/admin/",
+            "/admin/centers/center/",
+            "/manifest.webmanifest",
+        ]:
+            assert not kept(prefix + path), prefix + path
+    for path in ["/api/v1/centers/", "/api/v1/places/", "/healthz", "/service-worker.js"]:
+        assert not kept(path), path
+    assert worker_config(client)["pagesKept"] == web_app.PAGES_KEPT
+
+
+def test_a_new_shell_is_a_new_version_of_the_worker(client, monkeypatch):
+    before = worker_config(client)["version"]
+    monkeypatch.setattr(web_app, "SHELL", [*web_app.SHELL, "icons/app-512.png"])
+
+    assert worker_config(client)["version"] != before
+
+
+def test_pages_of_a_sensitive_category_are_no_store_and_others_may_be_kept(client, centers):
+    """The worker keeps what is not sent no-store or private: the server decides."""
+    sensitive = [
+        client.get("/fr/", {"category": "women", **RABAT}),
+        client.get("/fr/", RABAT),  # every kind of help: the women's space is listed
+        client.get(f"/fr/centers/{centers['women'].slug}/"),
+    ]
+    ordinary = [
+        client.get("/fr/", {"category": "disability", **RABAT}),
+        client.get(f"/fr/centers/{centers['disability'].slug}/"),
+    ]
+
+    for response in sensitive:
+        assert "no-store" in response["Cache-Control"]
+    for response in ordinary:
+        assert response.status_code == 200
+        assert not response.has_header("Cache-Control") or not re.search(
+            r"no-store|private", response["Cache-Control"]
+        )
