@@ -9,7 +9,8 @@
 // Pages: the network first; a copy of the answer is kept, marked with the time it was
 // saved (data-saved-at on <html>, which static/js/site.js shows), and served only when
 // the network fails. An answer that the server sends no-store or private (any page of a
-// sensitive category) is never kept, nor any other address, request or method.
+// sensitive category) is never kept, and removes any copy kept before; nor is any other
+// address, request or method.
 // "forget-pages", posted by the quick exit, deletes every kept page.
 
 const SHELL = "shell-" + CONFIG.version;
@@ -82,7 +83,11 @@ async function page(event) {
   const request = event.request;
   try {
     const response = await fetch(request);
-    if (keepable(response)) {
+    if (mayNotKeep(response)) {
+      // A page kept before that may be kept no longer (its center moved to a sensitive
+      // category) goes too.
+      event.waitUntil(queue(() => forget(request.url)));
+    } else if (keepable(response)) {
       const copy = response.clone();
       event.waitUntil(queue(() => keep(request.url, copy)));
     }
@@ -96,18 +101,28 @@ async function page(event) {
   }
 }
 
-function keepable(response) {
-  if (response.status !== 200 || response.type !== "basic") {
-    return false;
-  }
-  if (!(response.headers.get("Content-Type") || "").startsWith("text/html")) {
-    return false;
-  }
+function mayNotKeep(response) {
   const directives = (response.headers.get("Cache-Control") || "")
     .toLowerCase()
     .split(",")
     .map((directive) => directive.split("=")[0].trim());
-  return !directives.includes("no-store") && !directives.includes("private");
+  return directives.includes("no-store") || directives.includes("private");
+}
+
+function keepable(response) {
+  return (
+    response.status === 200 &&
+    response.type === "basic" &&
+    (response.headers.get("Content-Type") || "").startsWith("text/html") &&
+    !mayNotKeep(response)
+  );
+}
+
+async function forget(url) {
+  if (await caches.has(PAGES)) {
+    const cache = await caches.open(PAGES);
+    await cache.delete(url, { ignoreVary: true });
+  }
 }
 
 async function keep(url, response) {
