@@ -215,7 +215,10 @@ def service_worker(request):
 
 def _public_page(request, template: str, context: dict):
     """A page of the public site; one about a sensitive category is never stored by the
-    browser or a cache on the way, and its address leaves the history once shown."""
+    browser or a cache on the way, and its address leaves the history once shown. Any
+    other the service worker may keep for offline use: it carries the note that says,
+    shown from there, when it was saved."""
+    context["may_be_kept"] = not context["sensitive"]
     response = render(request, template, context)
     if context["sensitive"]:
         add_never_cache_headers(response)

@@ -34,7 +34,8 @@
 
   var savedAt = document.documentElement.dataset.savedAt;
   var savedNote = document.getElementById("saved-note");
-  if (savedAt && savedNote) {
+  var savedTime = document.getElementById("saved-at");
+  if (savedAt && savedNote && savedTime) {
     var when = new Date(savedAt);
     var shown;
     try {
@@ -45,8 +46,10 @@
     } catch (error) {
       shown = when.toLocaleString();
     }
+    // Shown, then filled: the status is read out as the time appears.
     savedNote.hidden = false;
-    savedNote.textContent = savedNote.dataset.text.replace("%(date)s", shown);
+    savedTime.dateTime = savedAt;
+    savedTime.textContent = shown;
   }
 
   var exit = document.getElementById("quick-exit");

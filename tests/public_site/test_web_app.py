@@ -203,8 +203,11 @@ def test_a_new_shell_is_a_new_version_of_the_worker(client, monkeypatch):
     assert worker_config(client)["version"] != before
 
 
-def test_pages_of_a_sensitive_category_are_no_store_and_others_may_be_kept(client, centers):
-    """The worker keeps what is not sent no-store or private: the server decides."""
+def test_pages_of_a_sensitive_category_are_no_store_and_others_may_be_kept_with_a_note(
+    client, centers
+):
+    """The worker keeps what is not sent no-store or private: the server decides. A page
+    it may keep has the note that says when it was saved, hidden until shown offline."""
     sensitive = [
         client.get("/fr/", {"category": "women", **RABAT}),
         client.get("/fr/", RABAT),  # every kind of help: the women's space is listed
@@ -217,8 +220,15 @@ def test_pages_of_a_sensitive_category_are_no_store_and_others_may_be_kept(clien
 
     for response in sensitive:
         assert "no-store" in response["Cache-Control"]
+        assert 'id="saved-note"' not in response.content.decode()
     for response in ordinary:
         assert response.status_code == 200
         assert not response.has_header("Cache-Control") or not re.search(
             r"no-store|private", response["Cache-Control"]
         )
+        assert re.search(
+            r'<p class="saved-note" id="saved-note" role="status" hidden>.*'
+            r'<time id="saved-at"></time>',
+            response.content.decode(),
+        )
+    assert 'id="saved-note"' not in client.get("/fr/regions/").content.decode()
