@@ -12,6 +12,9 @@ from .problems import problem_types
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", site.favicon, name="favicon"),
+    # At the root: a service worker's scope is the folder of its address.
+    path("service-worker.js", site.service_worker, name="service-worker"),
     path(".well-known/security.txt", security_txt, name="security-txt"),
     path("api/v1/problems/", problem_types, name="problem-types"),
     path("api/v1/problems/<slug:slug>", problem_types, name="problem-type"),
@@ -27,6 +30,7 @@ urlpatterns = [
 # Arabic, the default language, has no prefix: / is Arabic, /fr/ French, /en/ English.
 urlpatterns += i18n_patterns(
     path("", site.home, name="home"),
+    path("manifest.webmanifest", site.web_app_manifest, name="web-app-manifest"),
     path("centers/<str:slug>/", site.center_detail, name="center-detail"),
     path("centers/<str:slug>/suggest/", suggestions.suggest_for_center, name="suggest-center"),
     path("regions/", site.region_list, name="region-list"),

@@ -7,16 +7,21 @@ centers/selectors.py, as the API's answers are. Positions are the public ones
 (centers/privacy.py).
 """
 
+import functools
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.gis.geos import Point
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from centers import hours, selectors
 from centers.completeness import completeness_of
@@ -27,6 +32,8 @@ from geo_directory import parameters
 from geo_directory.languages import DIRECTIONS, Text, language_order, localized, page_language
 from planning.indicators import region_summary
 from regions.models import Commune, Place, Region
+
+from . import web_app
 
 RESULTS = 10
 # Beyond this, the nearest center is far: the page asks who knows one nearer.
@@ -168,9 +175,50 @@ def region_detail(request, code):
     return render(request, "public_site/region_detail.html", context)
 
 
+@require_safe
+def favicon(request):
+    """/favicon.ico, which browsers ask for by themselves (pages name their icons)."""
+    response = HttpResponse(_favicon(), content_type="image/vnd.microsoft.icon")
+    patch_cache_control(response, public=True, max_age=24 * 3600)
+    return response
+
+
+@functools.cache
+def _favicon() -> bytes:
+    return Path(finders.find(web_app.FAVICON)).read_bytes()
+
+
+@require_safe
+def web_app_manifest(request):
+    """The manifest of the site as an installable app, in the address's language."""
+    response = JsonResponse(
+        web_app.manifest(),
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+    patch_cache_control(response, public=True, max_age=24 * 3600)
+    return response
+
+
+@require_safe
+def service_worker(request):
+    """The service worker, at the site's root so that its scope is the whole site. The
+    browser checks it for a new version as pages are opened: it is never stored without
+    asking again (the ETag makes the answer short when it has not changed)."""
+    response = HttpResponse(
+        web_app.service_worker_script(), content_type="text/javascript; charset=utf-8"
+    )
+    response["Service-Worker-Allowed"] = get_script_prefix()
+    patch_cache_control(response, no_cache=True, max_age=0)
+    return response
+
+
 def _public_page(request, template: str, context: dict):
     """A page of the public site; one about a sensitive category is never stored by the
-    browser or a cache on the way, and its address leaves the history once shown."""
+    browser or a cache on the way, and its address leaves the history once shown. Any
+    other the service worker may keep for offline use: it carries the note that says,
+    shown from there, when it was saved."""
+    context["may_be_kept"] = not context["sensitive"]
     response = render(request, template, context)
     if context["sensitive"]:
         add_never_cache_headers(response)

@@ -244,7 +244,8 @@ def crawl(client, api_client, centers: dict[str, Center]) -> list[Finding]:
             # The HSDS package: every file of it.
             with zipfile.ZipFile(io.BytesIO(content)) as archive:
                 content = b"\n".join(archive.read(name) for name in archive.namelist())
-        bodies[url] = body = content.decode()
+        # The favicon is an image: its bytes are read as text too, for whatever text they hold.
+        bodies[url] = body = content.decode(errors="replace")
         if response.status_code >= 500 or (response.status_code >= 400 and url not in ERROR_PAGES):
             findings.append(
                 Finding(
@@ -298,6 +299,8 @@ def public_urls(centers: dict[str, Center]) -> list[str]:
     api = [
         "/healthz",
         "/.well-known/security.txt",
+        "/favicon.ico",
+        "/service-worker.js",
         "/api/v1/",
         "/api/v1/.json",
         "/api/v1/problems/",
@@ -339,6 +342,7 @@ def public_urls(centers: dict[str, Center]) -> list[str]:
     ]
     pages = [
         "/",
+        "/manifest.webmanifest",
         "/?category=women",
         "/?category=child-protection",
         *(f"/?{_at(origin)}" for origin in origins),

@@ -247,7 +247,8 @@ LEAFLET_CONFIG = {
     },
 }
 # Content Security Policy: scripts only from this site, or inline with the page's nonce
-# (the map's start-up script); no plugin, no framing, no third-party font or tracker.
+# (the map's start-up script); the service worker and the web app manifest from this site
+# too; no plugin, no framing, no third-party font or tracker.
 # Styles may be inline: category colours are style attributes, and Leaflet positions the
 # map's pieces with them.
 _TILE_HOST = "{0.scheme}://{0.netloc}".format(urlsplit(MAP_TILES_URL)) if MAP_TILES_URL else None
@@ -259,6 +260,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:", *([_TILE_HOST.replace("{s}.", "*.")] if _TILE_HOST else [])],
         "connect-src": [SELF],
         "font-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],
         "frame-ancestors": [NONE],
